@@ -1,0 +1,133 @@
+"""Raw records to a frame for the lake, and the harvest boundary's checks, shared by every source.
+
+Raw means as received: the sources' field names, values and nesting, parsed with an explicit
+schema (``harvest.schemas``), plus the provenance columns ``source``, ``page`` and ``harvested_at``.
+A record that breaks the boundary's Pandera model fails the asset before anything is written, so
+the previous raw snapshot stays in the lake and nothing downstream runs.
+"""
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import dagster as dg
+import pandera.polars as pa
+import polars as pl
+
+from harvest.schemas import PROVENANCE_SCHEMA
+from shared.checks import failure_metadata, validate_frame
+
+CONFORMS = "conforms_to_raw_model"
+NO_NEW_FIELDS = "no_unexpected_fields"
+
+
+def raw_check_specs(asset: str) -> list[dg.AssetCheckSpec]:
+    """The checks every harvest asset reports: the model (blocking) and unknown fields (warning)."""
+    return [
+        dg.AssetCheckSpec(
+            CONFORMS, asset=asset, blocking=True, description="Required fields present and typed"
+        ),
+        dg.AssetCheckSpec(
+            NO_NEW_FIELDS, asset=asset, description="The source sent no fields the raw schema does not know"
+        ),
+    ]
+
+
+def records_to_frame(
+    records: Sequence[dict[str, Any]],
+    pages: Sequence[int],
+    schema: pl.Schema,
+    *,
+    source: str,
+    harvested_at: dt.datetime,
+) -> pl.DataFrame:
+    """Records as a frame of ``schema`` plus provenance. A value of the wrong type becomes null
+    (``strict=False``), for the boundary model to report by record rather than fail on parse."""
+    frame = pl.DataFrame(records, schema=schema, strict=False, orient="row" if not records else None)
+    return frame.with_columns(
+        source=pl.lit(source, PROVENANCE_SCHEMA["source"]),
+        page=pl.Series(pages, dtype=PROVENANCE_SCHEMA["page"]),
+        harvested_at=pl.lit(harvested_at, PROVENANCE_SCHEMA["harvested_at"]),
+    )
+
+
+def unexpected_fields(records: Sequence[dict[str, Any]], schema: pl.Schema) -> list[str]:
+    """Fields the records carry that ``schema`` does not name: the source has changed."""
+    seen: set[str] = set()
+    for record in records:
+        seen.update(record)
+    return sorted(seen - set(schema.names()))
+
+
+def checked_raw(
+    asset: str,
+    frame: pl.DataFrame,
+    model: type[pa.DataFrameModel],
+    *,
+    key: str,
+    new_fields: list[str],
+    metadata: dict[str, object],
+) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    """Yield the frame for the lake and its check results, or fail naming the bad records."""
+    failures = validate_frame(model, frame)
+    if failures is not None:
+        rows = failures["index"].drop_nulls().unique().sort().head(10).to_list()
+        keys = frame[key].gather(rows).to_list() if rows else []
+        problems = (
+            failures.select(pl.concat_str("column", pl.lit(": "), "check"))
+            .unique()
+            .to_series()
+            .sort()
+            .to_list()
+        )
+        raise dg.Failure(
+            description=(
+                f"{asset}: {failures.height} violation(s) of {model.__name__} "
+                f"({'; '.join(problems[:10])}) in records with {key} {keys}. "
+                "Nothing was written: the previous raw snapshot stays in place."
+            ),
+            metadata=failure_metadata(failures),
+        )
+    yield dg.Output(frame, metadata=metadata)
+    yield dg.AssetCheckResult(
+        asset_key=asset, check_name=CONFORMS, passed=True, metadata={"model": model.__name__}
+    )
+    yield dg.AssetCheckResult(
+        asset_key=asset,
+        check_name=NO_NEW_FIELDS,
+        passed=not new_fields,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"unexpected_fields": dg.MetadataValue.json(new_fields)},
+        description=f"New fields from the source: {', '.join(new_fields)}" if new_fields else None,
+    )
+
+
+def snapshot_changes(previous: pl.LazyFrame | None, current: pl.DataFrame, *, key: str) -> dict[str, object]:
+    """New, changed and gone keys against the previous raw snapshot (provenance columns ignored)."""
+    if previous is None:
+        return {"changes/new": dg.MetadataValue.int(current.height), "changes/first_harvest": True}
+    # Compared on the fields both snapshots have, so a field the source adds is not a change to all.
+    shared = set(previous.collect_schema().names())
+    content = [c for c in current.columns if c not in PROVENANCE_SCHEMA and c in shared]
+
+    def fingerprints(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return frame.select(key, fingerprint=pl.struct(content).hash(seed=0))
+
+    before = fingerprints(previous.select(content)).collect()
+    now = fingerprints(current.lazy()).collect()
+    joined = now.join(before, on=key, how="full", suffix="_before", coalesce=True)
+    new = joined.filter(pl.col("fingerprint_before").is_null())[key]
+    gone = joined.filter(pl.col("fingerprint").is_null())[key]
+    changed = joined.filter(pl.col("fingerprint") != pl.col("fingerprint_before"))[key]
+    return {
+        "changes/new": dg.MetadataValue.int(new.len()),
+        "changes/changed": dg.MetadataValue.int(changed.len()),
+        "changes/gone": dg.MetadataValue.int(gone.len()),
+        "changes/examples": dg.MetadataValue.json(
+            {
+                "new": new.sort().head(10).to_list(),
+                "changed": changed.sort().head(10).to_list(),
+                "gone": gone.sort().head(10).to_list(),
+            }
+        ),
+    }

@@ -1,0 +1,127 @@
+"""Walters Art Museum harvest: objects from the v1 API, creators and more from the CSV exports.
+
+The API has no change filter, so objects are harvested whole every night; the metadata says what
+changed since the last run (new, changed and gone ObjectIDs).
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+import polars as pl
+
+from harvest.exports import read_export
+from harvest.pagination import harvest_walters
+from harvest.raw import checked_raw, raw_check_specs, records_to_frame, snapshot_changes, unexpected_fields
+from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.sources import WaltersApi, WaltersExports
+from shared.checks import model_check
+from shared.metadata import harvest_metadata
+from shared.resources import Lakehouse
+from shared.schemas.harvest import (
+    WaltersCollectionsRaw,
+    WaltersCreatorsRaw,
+    WaltersExhibitionsRaw,
+    WaltersObjectsRaw,
+    WaltersRelationshipsRaw,
+)
+from shared.stages import lake_asset
+
+RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
+
+
+@lake_asset(
+    stage="harvest",
+    kinds=("python", "parquet"),
+    model=WaltersObjectsRaw,
+    check_specs=raw_check_specs("walters_objects_raw"),
+    dagster_type=RAW,
+)
+def walters_objects_raw(
+    context: dg.AssetExecutionContext, walters_api: WaltersApi, lakehouse: Lakehouse
+) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    """Walters object records as the v1 API served them, page by page, each object once; nested
+    Creators, Geographies, Images kept nested; plus source, page and harvested_at."""
+    harvested_at = dt.datetime.now(dt.UTC)
+    with walters_api.harvester() as http:
+        harvest = harvest_walters(http)
+    frame = records_to_frame(
+        harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
+    ).sort("ObjectID")
+    previous_path = lakehouse.table_path("walters_objects_raw")
+    previous = pl.scan_parquet(previous_path) if previous_path.exists() else None
+    metadata = {
+        **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
+        **snapshot_changes(previous, frame, key="ObjectID"),
+    }
+    yield from checked_raw(
+        "walters_objects_raw",
+        frame,
+        WaltersObjectsRaw,
+        key="ObjectID",
+        new_fields=unexpected_fields(harvest.records, WALTERS_OBJECT_SCHEMA),
+        metadata=metadata,
+    )
+
+
+def _export_asset(name: str, model: type, description: str) -> dg.AssetsDefinition:
+    @lake_asset(
+        stage="harvest",
+        kinds=("python", "csv", "parquet"),
+        model=model,
+        name=f"walters_{name}_raw",
+        description=description,
+    )
+    def _asset(walters_exports: WaltersExports) -> pl.DataFrame:
+        return read_export(walters_exports.resolved, name)
+
+    return _asset
+
+
+walters_creators_raw = _export_asset(
+    "creators", WaltersCreatorsRaw, "The Walters creators export as received (every column a string)."
+)
+walters_relationships_raw = _export_asset(
+    "relationships", WaltersRelationshipsRaw, "The Walters object relationships export as received."
+)
+walters_exhibitions_raw = _export_asset(
+    "exhibitions", WaltersExhibitionsRaw, "The Walters exhibitions export as received."
+)
+walters_collections_raw = _export_asset(
+    "collections", WaltersCollectionsRaw, "The Walters collections export as received."
+)
+
+assets = [
+    walters_objects_raw,
+    walters_creators_raw,
+    walters_relationships_raw,
+    walters_exhibitions_raw,
+    walters_collections_raw,
+]
+
+asset_checks = [
+    model_check(
+        "walters_creators_raw",
+        WaltersCreatorsRaw,
+        blocking=True,
+        description="Every creator has a numeric id",
+    ),
+    model_check(
+        "walters_relationships_raw",
+        WaltersRelationshipsRaw,
+        blocking=True,
+        description="Both sides are ObjectIDs",
+    ),
+    model_check(
+        "walters_exhibitions_raw",
+        WaltersExhibitionsRaw,
+        blocking=True,
+        description="Every exhibition has a numeric id",
+    ),
+    model_check(
+        "walters_collections_raw",
+        WaltersCollectionsRaw,
+        blocking=True,
+        description="Every collection has an id",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Published artefacts: the DuckDB analytics database and the search export."""

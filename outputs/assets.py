@@ -1,0 +1,68 @@
+"""The output stage: the analytics database and the search export, each replaced atomically.
+
+Both run only after every blocking check of the tables they read has passed, so a bad night
+leaves the museum team yesterday's database and export, byte for byte.
+"""
+
+from datetime import timedelta
+
+import dagster as dg
+
+from outputs.database import build_database
+from outputs.search_export import write_search_export
+from outputs.tables import TABLES
+from shared.resources import Lakehouse
+from shared.stages import OWNERS
+
+# Built nightly: a day and a bit without a new one is a warning, two days a failure.
+NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=48), warn_window=timedelta(hours=26)
+)
+
+
+@dg.asset(
+    group_name="output",
+    kinds={"duckdb"},
+    code_version="1",
+    owners=OWNERS,
+    deps=[table.name for table in TABLES],
+    freshness_policy=NIGHTLY_FRESHNESS,
+)
+def analytics_database(lakehouse: Lakehouse) -> dg.MaterializeResult:
+    """The DuckDB analytics database ($DATA_DIR/analytics.duckdb): the model's tables with primary
+    keys and column comments, and views for the collections team's questions."""
+    rows = build_database(
+        lakehouse.database_path,
+        TABLES,
+        {table.name: lakehouse.table_path(table.name) for table in TABLES},
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(lakehouse.database_path)),
+            **{f"rows/{name}": dg.MetadataValue.int(count) for name, count in rows.items()},
+        }
+    )
+
+
+@dg.asset(
+    group_name="output",
+    kinds={"duckdb", "json"},
+    code_version="1",
+    owners=OWNERS,
+    deps=[analytics_database],
+    freshness_policy=NIGHTLY_FRESHNESS,
+)
+def search_export(lakehouse: Lakehouse) -> dg.MaterializeResult:
+    """The search export ($DATA_DIR/exports/objects.ndjson): one JSON document per object with its
+    agents, places and images nested, ready for a search index."""
+    target = lakehouse.exports_dir / "objects.ndjson"
+    documents = write_search_export(lakehouse.database_path, target)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(target)),
+            "dagster/row_count": dg.MetadataValue.int(documents),
+        }
+    )
+
+
+assets = [analytics_database, search_export]

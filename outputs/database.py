@@ -1,0 +1,71 @@
+"""Build the analytics database from the Parquet lake, atomically.
+
+DuckDB reads each table's Parquet file directly (no rows pass through Python) into a new file
+beside the database; only when every table, key, comment and view is in place and the file is
+closed does it replace the old database. A reader never sees a half-built database, and a failed
+build leaves the last good one untouched.
+"""
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+
+from outputs.tables import Table
+from shared.schemas import column_descriptions
+
+VIEWS_SQL = Path(__file__).with_name("views.sql")
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path) -> None:
+    name = _quote(table.name)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(parquet)])
+    con.execute(f"ALTER TABLE {name} ADD PRIMARY KEY ({', '.join(map(_quote, table.primary_key))})")
+    if table.model is not None:
+        for column, description in column_descriptions(table.model).items():
+            # COMMENT takes no parameters: the text is a literal, quotes doubled.
+            literal = "'" + description.replace("'", "''") + "'"
+            con.execute(f"COMMENT ON COLUMN {name}.{_quote(column)} IS {literal}")
+
+
+def build_database(
+    target: Path, tables: Sequence[Table], parquet_paths: Mapping[str, Path]
+) -> dict[str, int]:
+    """Build ``target`` from the lake; returns rows per table. The old file stays until the end."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            # Row order inside a table carries no meaning here; not keeping it lets DuckDB load in parallel.
+            con.execute("SET preserve_insertion_order = false")
+            for table in tables:
+                _load_table(con, table, parquet_paths[table.name])
+            con.execute(VIEWS_SQL.read_text())
+            rows = {
+                table.name: con.sql(f"SELECT count(*) FROM {_quote(table.name)}").fetchall()[0][0]
+                for table in tables
+            }
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return rows
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the analytics database, for notebooks, tests and dashboards."""
+    if not path.exists():
+        raise FileNotFoundError(
+            f"No analytics database at {path}: run `uv run dg launch --job nightly` first"
+        )
+    return duckdb.connect(str(path), read_only=True)

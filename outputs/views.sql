@@ -1,0 +1,65 @@
+-- Views for the questions a collections team asks. Each reads the tables only, so it is always
+-- as fresh as the last good run.
+
+-- How many objects of each classification come from each century (of the start year)?
+CREATE VIEW objects_by_classification_century AS
+SELECT
+    source,
+    coalesce(classification, '(unclassified)') AS classification,
+    CASE WHEN date_start_year > 0 THEN (date_start_year - 1) // 100 + 1
+         ELSE -((-date_start_year) // 100 + 1) END AS century,
+    count(*) AS objects
+FROM objects
+WHERE date_start_year IS NOT NULL
+GROUP BY ALL
+ORDER BY source, classification, century;
+
+-- How much of each source is on view, and how much in store?
+CREATE VIEW objects_on_view AS
+SELECT
+    source,
+    CASE WHEN on_view THEN 'on view' WHEN NOT on_view THEN 'in store' ELSE 'unknown' END AS status,
+    count(*) AS objects
+FROM objects
+GROUP BY ALL
+ORDER BY source, status;
+
+-- Which departments have their objects photographed?
+CREATE VIEW objects_with_images_by_department AS
+SELECT
+    source,
+    coalesce(department, '(no department)') AS department,
+    count(*) AS objects,
+    count(*) FILTER (WHERE image_count > 0) AS objects_with_images,
+    round(count(*) FILTER (WHERE image_count > 0) / count(*), 3) AS share_with_images
+FROM objects
+GROUP BY ALL
+ORDER BY source, department;
+
+-- Who made the most objects?
+CREATE VIEW top_creators AS
+SELECT
+    a.agent_key,
+    a.source,
+    a.name,
+    count(DISTINCT oa.object_key) AS objects
+FROM agents AS a
+JOIN object_agents AS oa USING (agent_key)
+GROUP BY ALL
+ORDER BY objects DESC, a.agent_key;
+
+-- How well dated is each source?
+CREATE VIEW date_coverage_by_source AS
+SELECT
+    source,
+    count(*) AS objects,
+    count(date_start_year) AS dated,
+    count(*) FILTER (WHERE date_source = 'structured') AS dated_from_fields,
+    count(*) FILTER (WHERE date_source = 'text') AS dated_from_text,
+    count(*) FILTER (WHERE date_uncertain) AS uncertain,
+    min(date_start_year) AS earliest_year,
+    max(date_end_year) AS latest_year,
+    round(count(date_start_year) / count(*), 3) AS share_dated
+FROM objects
+GROUP BY ALL
+ORDER BY source;

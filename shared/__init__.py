@@ -1,0 +1,1 @@
+"""Code shared by every stage: resources, the lake IO manager, Pandera models, checks, metadata."""

@@ -1,0 +1,133 @@
+"""Metadata every asset shows in the Dagster UI: row count, schema, preview, charts.
+
+One helper for all assets, so that every table reads the same way. Previews are deterministic
+(the first rows of the written data, which the pipeline writes in key order), so two runs on the
+same input show the same preview.
+"""
+
+import base64
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import altair as alt
+import dagster as dg
+import polars as pl
+
+from harvest.pagination import HarvestStats
+
+PREVIEW_ROWS = 5
+PREVIEW_TEXT_CHARS = 60
+
+
+def _preview_markdown(frame: pl.DataFrame) -> str:
+    """A markdown table; nested values shown as text, long text cut, so the table stays readable."""
+    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
+    shown = frame.drop(nested).select(
+        pl.all().cast(pl.String).str.slice(0, PREVIEW_TEXT_CHARS).str.replace_all(r"[|\n\r]", " ")
+    )
+    with pl.Config(
+        tbl_formatting="MARKDOWN",
+        tbl_hide_column_data_types=True,
+        tbl_hide_dataframe_shape=True,
+        tbl_rows=PREVIEW_ROWS,
+        tbl_cols=-1,
+        tbl_width_chars=10_000,
+        fmt_str_lengths=PREVIEW_TEXT_CHARS + 5,
+    ):
+        table = str(shown)
+    if nested:
+        table += "\n\nNested columns not shown: " + ", ".join(f"`{n}`" for n in nested)
+    return table
+
+
+def table_metadata(lf: pl.LazyFrame, *, descriptions: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Row count, column schema (with descriptions) and a markdown preview of a written table."""
+    descriptions = descriptions or {}
+    schema = lf.collect_schema()
+    row_count = lf.select(pl.len()).collect().item()
+    head = lf.head(PREVIEW_ROWS).collect()
+    return {
+        "dagster/row_count": dg.MetadataValue.int(row_count),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[
+                dg.TableColumn(name=name, type=str(dtype), description=descriptions.get(name))
+                for name, dtype in schema.items()
+            ]
+        ),
+        "preview": dg.MetadataValue.md(_preview_markdown(head)),
+    }
+
+
+def chart_markdown(chart: alt.Chart | alt.LayerChart, *, title: str) -> dg.MetadataValue:
+    """An Altair chart rendered offline to PNG and embedded in markdown, which the UI shows inline."""
+    import vl_convert as vlc  # imported here: it is heavy and only charts need it
+
+    png = vlc.vegalite_to_png(chart.to_json(), scale=1)
+    encoded = base64.b64encode(png).decode("ascii")
+    return dg.MetadataValue.md(f"**{title}**\n\n![{title}](data:image/png;base64,{encoded})")
+
+
+def completeness(lf: pl.LazyFrame) -> pl.DataFrame:
+    """Share of non-null values per column, one row per column (for the completeness chart)."""
+    counts = lf.select(pl.len().alias("__rows"), pl.all().count()).collect()
+    rows = counts["__rows"][0]
+    return pl.DataFrame(
+        {
+            "column": [c for c in counts.columns if c != "__rows"],
+            "complete": [(counts[c][0] / rows) if rows else 0.0 for c in counts.columns if c != "__rows"],
+        }
+    )
+
+
+def completeness_chart(lf: pl.LazyFrame, *, title: str) -> dg.MetadataValue:
+    data = completeness(lf)
+    chart = (
+        alt.Chart(data.to_arrow())
+        .mark_bar()
+        .encode(
+            x=alt.X("complete:Q", title="share of rows with a value", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("column:N", sort=None, title=None),
+        )
+        .properties(width=360, height=alt.Step(14))
+    )
+    return chart_markdown(chart, title=title)
+
+
+@contextmanager
+def timed(metadata: dict[str, object]) -> Iterator[None]:
+    """Record the wall time of the block as ``duration_s`` in ``metadata``."""
+    start = time.perf_counter()
+    yield
+    metadata["duration_s"] = dg.MetadataValue.float(round(time.perf_counter() - start, 3))
+
+
+def objects_per_century_chart(per_century: pl.DataFrame) -> dg.MetadataValue:
+    """Bar chart of objects per century of their start year, one colour per source."""
+    chart = (
+        alt.Chart(per_century.to_arrow())
+        .mark_bar()
+        .encode(
+            x=alt.X("century:O", title="century (negative: BCE)"),
+            y=alt.Y("objects:Q", title="objects"),
+            color=alt.Color("source:N"),
+            xOffset="source:N",
+        )
+        .properties(width=520, height=220)
+    )
+    return chart_markdown(chart, title="Objects per century")
+
+
+def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
+    """What a harvest took: records, pages, requests, retries, duplicates dropped, speed."""
+    return {
+        "records": dg.MetadataValue.int(stats.records),
+        "pages": dg.MetadataValue.int(stats.pages),
+        "requests": dg.MetadataValue.int(stats.requests),
+        "retries": dg.MetadataValue.int(stats.retries),
+        "duplicates_dropped": dg.MetadataValue.int(stats.duplicates_dropped),
+        "duration_s": dg.MetadataValue.float(stats.duration_s),
+        "requests_per_s": dg.MetadataValue.float(stats.requests_per_s),
+        "statuses": dg.MetadataValue.json(dict(stats.statuses)),
+        "served_by": dg.MetadataValue.text("embedded replay of the shipped sample" if replay else "live API"),
+    }

@@ -1,0 +1,24 @@
+"""Rules several boundaries share: key formats, year ranges, start <= end."""
+
+import pandera.polars as pa
+import polars as pl
+from pandera.polars import PolarsData
+
+SOURCES = ["walters", "artic"]
+KEY_PATTERN = r"^(walters|artic):\S+$"
+# Generous bounds: the oldest objects in a museum are prehistoric, none is from the future.
+MIN_YEAR, MAX_YEAR = -10_000, 2_100
+
+
+def key_field(description: str, *, unique: bool = True) -> object:
+    return pa.Field(unique=unique, str_matches=KEY_PATTERN, description=description)
+
+
+def year_field(description: str) -> object:
+    return pa.Field(nullable=True, ge=MIN_YEAR, le=MAX_YEAR, description=description)
+
+
+def start_not_after_end(data: PolarsData, start: str, end: str) -> pl.LazyFrame:
+    return data.lazyframe.select(
+        pl.col(start).is_null() | pl.col(end).is_null() | (pl.col(start) <= pl.col(end))
+    )

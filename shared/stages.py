@@ -1,0 +1,38 @@
+"""How an asset of the lake is declared: one decorator for every stage.
+
+Every asset gets its stage as group, kinds, a code version, an owner and the column descriptions
+of the Pandera model at its boundary (shown in the UI and kept by the IO manager's metadata).
+"""
+
+from collections.abc import Callable, Sequence
+
+import dagster as dg
+import pandera.polars as pa
+
+from shared.schemas import column_descriptions
+
+OWNERS = ["team:collections-data"]
+STAGES = ("harvest", "clean", "enrich", "reshape", "output")
+
+
+def lake_asset(
+    *,
+    stage: str,
+    kinds: Sequence[str] = ("polars", "parquet"),
+    model: type[pa.DataFrameModel] | None = None,
+    code_version: str = "1",
+    **kwargs: object,
+) -> Callable[[Callable[..., object]], dg.AssetsDefinition]:
+    """``@dg.asset`` with the house defaults; the function's docstring is the description."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; stages are {STAGES}")
+    metadata = {"column_descriptions": column_descriptions(model)} if model else {}
+    metadata.update(kwargs.pop("metadata", None) or {})  # type: ignore[arg-type]
+    return dg.asset(
+        group_name=stage,
+        kinds=set(kinds),
+        code_version=code_version,
+        owners=OWNERS,
+        metadata=metadata,
+        **kwargs,  # type: ignore[arg-type]
+    )

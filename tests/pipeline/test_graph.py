@@ -1,0 +1,78 @@
+"""The shape of the asset graph: what a newcomer and the UI rely on."""
+
+import dagster as dg
+
+from definitions import defs
+from shared.stages import STAGES
+
+
+def _graph():
+    return defs.resolve_asset_graph()
+
+
+def test_every_asset_is_in_a_stage_group_with_description_owner_kinds_and_code_version() -> None:
+    for spec in defs.resolve_all_asset_specs():
+        name = spec.key.to_user_string()
+        assert spec.group_name in STAGES, name
+        assert spec.description and len(spec.description) > 20, name
+        assert spec.owners, name
+        assert spec.kinds, name
+        assert spec.code_version, name
+
+
+def test_harvest_assets_are_roots_and_outputs_are_leaves() -> None:
+    graph = _graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.group_name == "harvest":
+            assert not node.parent_keys, key
+        if node.group_name == "output" and key.to_user_string() != "analytics_database":
+            assert not node.child_keys, key
+    database = graph.get(dg.AssetKey("analytics_database"))
+    assert {c.to_user_string() for c in database.child_keys} == {"search_export"}
+
+
+def test_stages_flow_forward_only() -> None:
+    graph = _graph()
+    order = {stage: i for i, stage in enumerate(STAGES)}
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        for parent in node.parent_keys:
+            assert order[graph.get(parent).group_name] <= order[node.group_name], (parent, key)
+
+
+def test_every_stage_has_assets_and_the_job_and_schedule_exist() -> None:
+    groups = {spec.group_name for spec in defs.resolve_all_asset_specs()}
+    assert groups == set(STAGES)
+    assert defs.get_job_def("nightly") is not None
+    schedule = defs.get_schedule_def("nightly_schedule")
+    assert schedule.job_name == "nightly"
+
+
+def test_transform_modules_are_pure() -> None:
+    """Pure transforms import no dagster and do no IO: only transforms/assets.py wires them."""
+    import ast
+    from pathlib import Path
+
+    forbidden_imports = {"dagster", "duckdb", "httpx", "os", "pathlib", "datetime", "time"}
+    forbidden_calls = {
+        "collect",
+        "map_elements",
+        "map_batches",
+        "apply",
+        "read_parquet",
+        "scan_parquet",
+        "sink_parquet",
+        "write_parquet",
+        "now",
+    }
+    for path in sorted(Path("transforms").glob("*.py")):
+        if path.name == "assets.py":
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(n.split(".")[0] in forbidden_imports for n in names), (path, names)
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                assert node.attr not in forbidden_calls, (path, node.lineno, node.attr)

@@ -1,0 +1,105 @@
+"""The nightly job end to end on the embedded default, into a temporary DATA_DIR."""
+
+import gzip
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from outputs.database import connect_read_only
+from outputs.tables import TABLES
+from tests.conftest import run_nightly
+
+pytestmark = pytest.mark.slow
+
+SHIPPED = Path("harvest/data")
+
+
+def _sample_object_ids() -> set[int]:
+    with gzip.open(SHIPPED / "walters" / "objects-sample.jsonl.gz", "rt") as lines:
+        return {json.loads(line)["ObjectID"] for line in lines}
+
+
+def _artic_ids() -> set[int]:
+    return {int(p.stem) for p in (SHIPPED / "artic" / "artworks").glob("*.json")}
+
+
+def _table(database: Path, sql: str) -> list[tuple]:
+    with connect_read_only(database) as con:
+        return con.sql(sql).fetchall()
+
+
+def test_nightly_succeeds(nightly_run: tuple[Path, dg.ExecuteInProcessResult]) -> None:
+    _, result = nightly_run
+    failures = [e.message for e in result.all_events if e.is_failure]
+    assert result.success, failures
+
+
+def test_one_objects_row_per_shipped_object(nightly_run: tuple[Path, dg.ExecuteInProcessResult]) -> None:
+    data_dir, _ = nightly_run
+    database = data_dir / "analytics.duckdb"
+    walters = {row[0] for row in _table(database, "SELECT source_id FROM objects WHERE source = 'walters'")}
+    artic = {row[0] for row in _table(database, "SELECT source_id FROM objects WHERE source = 'artic'")}
+    assert walters == {str(i) for i in _sample_object_ids()}
+    assert artic == {str(i) for i in _artic_ids()}
+    ((rows, keys),) = _table(database, "SELECT count(*), count(DISTINCT object_key) FROM objects")
+    assert rows == keys == len(_sample_object_ids()) + len(_artic_ids())
+
+
+def test_every_creator_reference_links_to_an_agent(
+    nightly_run: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    data_dir, _ = nightly_run
+    database = data_dir / "analytics.duckdb"
+    ((links,),) = _table(database, "SELECT count(*) FROM object_agents")
+    ((dangling_agents,),) = _table(
+        database,
+        "SELECT count(*) FROM object_agents LEFT JOIN agents USING (agent_key) WHERE agents.agent_key IS NULL",
+    )
+    ((dangling_objects,),) = _table(
+        database,
+        "SELECT count(*) FROM object_agents LEFT JOIN objects USING (object_key) WHERE objects.object_key IS NULL",
+    )
+    assert links > 2000 and dangling_agents == 0 and dangling_objects == 0
+    # Every (object, creator) pair the source records name is in object_agents.
+    expected = set()
+    with gzip.open(SHIPPED / "walters" / "objects-sample.jsonl.gz", "rt") as lines:
+        for line in lines:
+            record = json.loads(line)
+            for creator in record["Creators"] or []:
+                expected.add((f"walters:{record['ObjectID']}", f"walters:{creator['CreatorID']}"))
+    linked = set(
+        _table(database, "SELECT object_key, agent_key FROM object_agents WHERE object_key LIKE 'walters:%'")
+    )
+    assert linked == expected
+
+
+def test_creators_missing_from_the_export_are_kept_and_flagged(
+    nightly_run: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    data_dir, _ = nightly_run
+    rows = _table(
+        data_dir / "analytics.duckdb",
+        "SELECT agent_key, name FROM agents WHERE NOT in_source_export AND source = 'walters'",
+    )
+    assert len(rows) >= 10
+    assert all(name for _, name in rows)
+
+
+def test_a_second_run_leaves_identical_tables(
+    tmp_path: Path, nightly_run: tuple[Path, dg.ExecuteInProcessResult]
+) -> None:
+    data_dir, _ = nightly_run
+    second = tmp_path / "again"
+    assert run_nightly(second).success
+    assert run_nightly(second).success  # re-run over its own lake: still the same
+    for table in TABLES:
+        sql = (
+            f"SELECT * EXCLUDE (harvested_at) FROM {table.name} ORDER BY ALL"
+            if table.name == "objects"
+            else f"SELECT * FROM {table.name} ORDER BY ALL"
+        )
+        assert _table(data_dir / "analytics.duckdb", sql) == _table(second / "analytics.duckdb", sql), (
+            table.name
+        )

@@ -1,0 +1,4 @@
+"""Pure lazy-Polars transforms: LazyFrame in, LazyFrame out; no IO, no clock, no dagster.
+
+Only `transforms/assets.py` imports dagster: it wires these functions into the staged assets.
+"""

@@ -1,0 +1,138 @@
+"""Art Institute of Chicago records conformed to the collection model (the clean stage).
+
+Input: raw artworks and agents as the API returned them for the ``fields`` we ask for
+(``harvest.schemas``), plus provenance. Output: the same shapes as the Walters clean stage.
+"""
+
+import polars as pl
+
+from transforms.dates import parse_dates
+from transforms.dimensions import parse_dimensions
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to
+from transforms.text import clean_label, clean_text
+
+SOURCE = "artic"
+# The image server the API names in its `config` block, for raw data that lacks it.
+DEFAULT_IIIF_URL = "https://www.artic.edu/iiif/2"
+# IIIF Image API request for a 843px-wide JPEG, the size the Art Institute's docs recommend.
+IIIF_IMAGE_PATH = "/full/843,/0/default.jpg"
+
+
+def _key(expr: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
+
+
+def _latest(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per id: the copy with the newest ``updated_at``, then the latest harvested."""
+    return raw.sort("id", "updated_at", "harvested_at").unique("id", keep="last", maintain_order=True)
+
+
+def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:
+    """``creators`` from the parallel lists artist_ids/artist_titles (the API gives no role: Artist)."""
+    ids = pl.col("artist_ids").fill_null([])
+    # Titles aligned to ids by position; a missing title is null, never a shifted neighbour's name.
+    names = pl.col("artist_titles").list.gather(pl.int_ranges(0, ids.list.len()), null_on_oob=True)
+    links = (
+        artworks.select("id", artist_id=ids, artist_title=names)
+        .explode("artist_id", "artist_title", empty_as_null=False)
+        .drop_nulls("artist_id")
+        .group_by("id", maintain_order=True)
+        .agg(
+            creators=pl.struct(
+                agent_key=_key(pl.col("artist_id")),
+                display_name=clean_text(pl.col("artist_title")),
+                role=pl.lit("Artist"),
+            ).unique(maintain_order=True)
+        )
+    )
+    return artworks.join(links, on="id", how="left", maintain_order="left")
+
+
+def _images(iiif_url: str) -> pl.Expr:
+    """The primary image first, then the alternates, as IIIF image URLs."""
+    ids = pl.concat_list(pl.col("image_id"), pl.col("alt_image_ids").fill_null([])).list.drop_nulls()
+    return ids.list.unique(maintain_order=True).list.eval(
+        pl.struct(
+            image_key=_key(pl.element()),
+            url=pl.concat_str(pl.lit(f"{iiif_url.rstrip('/')}/"), pl.element(), pl.lit(IIIF_IMAGE_PATH)),
+            is_primary=pl.int_range(pl.len()) == 0,
+            rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+        )
+    )
+
+
+def _places() -> pl.Expr:
+    """Place of origin, with coordinates only when real (0.0/0.0 is a sentinel, not a place)."""
+    lat, lon = pl.col("latitude"), pl.col("longitude")
+    sentinel = ((lat == 0.0) & (lon == 0.0)).fill_null(False)
+    real = ~sentinel & lat.is_between(-90, 90) & lon.is_between(-180, 180)
+    name = clean_text(pl.col("place_of_origin"))
+    place = pl.struct(
+        # The API names places but gives them no id: the name is the key within the source.
+        place_key=_key(name.str.to_lowercase()),
+        name=name,
+        place_type=pl.lit("Place of origin"),
+        latitude=pl.when(real).then(lat),
+        longitude=pl.when(real).then(lon),
+        coordinates_sentinel=sentinel,
+    )
+    return pl.when(name.is_not_null()).then(pl.concat_list(place))
+
+
+def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
+    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``."""
+    title = clean_text(pl.col("title"))
+    object_name = clean_text(pl.col("artwork_type_title"))
+    artworks = (
+        _latest(raw)
+        .with_columns(date_text=clean_text(pl.col("date_display")))
+        .pipe(parse_dates, text="date_text", begin="date_start", end="date_end")
+        .pipe(parse_dimensions, text="dimensions")
+        .pipe(_with_creators)
+    )
+    return artworks.select(
+        # Parsed dates and sizes pass through; conform_to keeps only the model's columns.
+        pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        object_key=_key(pl.col("id")),
+        source=pl.lit(SOURCE),
+        source_id=pl.col("id").cast(pl.String),
+        object_number=clean_text(pl.col("main_reference_number")),
+        title=pl.coalesce(title, object_name, clean_text(pl.col("main_reference_number"))),
+        title_is_fallback=title.is_null(),
+        object_name=object_name,
+        classification=clean_label(pl.col("classification_title")),
+        department=clean_text(pl.col("department_title")),
+        dimensions_text=clean_text(pl.col("dimensions")),
+        medium=clean_text(pl.col("medium_display")),
+        style=clean_text(pl.col("style_title")),
+        credit_line=clean_text(pl.col("credit_line")),
+        description=clean_text(pl.col("description")),
+        provenance=clean_text(pl.col("provenance_text")),
+        inscriptions=clean_text(pl.col("inscriptions")),
+        on_view=pl.col("is_on_view"),
+        location=clean_text(pl.col("gallery_title")),
+        url=pl.concat_str(pl.lit("https://www.artic.edu/artworks/"), pl.col("id").cast(pl.String)),
+        creators=pl.col("creators").fill_null([]),
+        places=_places(),
+        images=_images(iiif_url),
+    ).pipe(conform_to, OBJECT_SCHEMA)
+
+
+def clean_artic_agents(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per agent (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``."""
+    return (
+        _latest(raw)
+        .select(
+            agent_key=_key(pl.col("id")),
+            source=pl.lit(SOURCE),
+            source_id=pl.col("id").cast(pl.String),
+            name=clean_text(pl.col("title")),
+            sort_name=clean_text(pl.col("sort_title")),
+            birth_year=pl.col("birth_date"),
+            death_year=pl.col("death_date"),
+            biography=clean_text(pl.col("description")),
+            url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
+            in_source_export=pl.lit(True),
+        )
+        .pipe(conform_to, AGENT_SCHEMA)
+    )

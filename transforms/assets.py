@@ -1,0 +1,250 @@
+"""The clean, enrich and reshape stages as assets: each one wires a pure transform to the lake.
+
+LazyFrames in and out: the IO manager scans inputs lazily and sinks outputs with Polars'
+streaming engine, so no stage holds a whole table in memory.
+"""
+
+import dagster as dg
+import polars as pl
+
+from shared.checks import model_check, references_check
+from shared.metadata import completeness_chart, objects_per_century_chart
+from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
+from shared.schemas.output import Agents, ObjectAgents, Objects
+from shared.stages import lake_asset
+from transforms import artic, model, walters
+from transforms.quirks import count_by_century, count_quirks
+
+# --- clean: each source conformed to the collection model ----------------------------------------
+
+
+@lake_asset(stage="clean", model=CleanObjects)
+def walters_objects_clean(walters_objects_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Walters objects in the collection model: one row per object, text cleaned, dates and
+    dimensions parsed, creators, places and images nested."""
+    return walters.clean_walters_objects(walters_objects_raw)
+
+
+@lake_asset(stage="clean", model=CleanAgents)
+def walters_creators_clean(walters_creators_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Walters creators export in the collection model: one row per CreatorID, life dates parsed."""
+    return walters.clean_walters_creators(walters_creators_raw)
+
+
+@lake_asset(stage="clean")
+def walters_exhibitions_clean(walters_exhibitions_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Walters exhibitions export: one row per exhibition with the objects it showed."""
+    return walters.clean_walters_exhibitions(walters_exhibitions_raw)
+
+
+@lake_asset(stage="clean")
+def walters_relationships_clean(walters_relationships_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Walters relationships export as directed links between objects."""
+    return walters.clean_walters_relationships(walters_relationships_raw)
+
+
+@lake_asset(stage="clean", model=CleanObjects)
+def artic_artworks_clean(artic_artworks_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Art Institute artworks in the collection model, images as IIIF URLs."""
+    iiif_url = artic_artworks_raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
+    return artic.clean_artic_artworks(artic_artworks_raw, iiif_url=iiif_url or artic.DEFAULT_IIIF_URL)
+
+
+@lake_asset(stage="clean", model=CleanAgents)
+def artic_agents_clean(artic_agents_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Art Institute agents in the collection model."""
+    return artic.clean_artic_agents(artic_agents_raw)
+
+
+# --- enrich: sources unioned, references resolved ------------------------------------------------
+
+
+@lake_asset(stage="enrich", model=CleanObjects)
+def collection_objects(
+    context: dg.AssetExecutionContext, walters_objects_clean: pl.LazyFrame, artic_artworks_clean: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Objects of every source in one table, in key order. Metadata: the quirks each source's
+    records showed and how they were handled, completeness per column, objects per century."""
+    objects = model.union_sources(walters_objects_clean, artic_artworks_clean)
+    quirks = count_quirks(objects).collect()
+    context.add_output_metadata(
+        {
+            "quirks_by_source": dg.MetadataValue.md(_markdown(quirks)),
+            **{
+                f"quirks/{row['source']}/{name}": dg.MetadataValue.int(value)
+                for row in quirks.iter_rows(named=True)
+                for name, value in row.items()
+                if name != "source"
+            },
+            "completeness": completeness_chart(
+                objects.drop(model.NESTED_OBJECT_COLUMNS), title="Completeness per column"
+            ),
+            "objects_per_century": objects_per_century_chart(count_by_century(objects).collect()),
+        }
+    )
+    return objects
+
+
+@lake_asset(stage="enrich", model=CollectionAgents)
+def collection_agents(
+    walters_creators_clean: pl.LazyFrame, artic_agents_clean: pl.LazyFrame, collection_objects: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Agents of every source, plus an agent built from the object record (flagged) for every
+    creator an object names that its source's agent list lacks: no creator is dropped."""
+    agents = model.union_sources(walters_creators_clean, artic_agents_clean)
+    return model.complete_agents(agents, collection_objects)
+
+
+@lake_asset(stage="enrich")
+def collection_exhibitions(walters_exhibitions_clean: pl.LazyFrame) -> pl.LazyFrame:
+    """Exhibitions from the exports (the Art Institute's API has none to harvest yet)."""
+    return walters_exhibitions_clean
+
+
+# --- reshape: the flat tables of the analytics database ------------------------------------------
+
+
+@lake_asset(stage="reshape", model=Objects)
+def objects(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per object across sources (key object_key)."""
+    return model.flatten_objects(collection_objects)
+
+
+@lake_asset(stage="reshape", model=Agents)
+def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per agent across sources (key agent_key)."""
+    return collection_agents
+
+
+@lake_asset(stage="reshape", model=ObjectAgents)
+def object_agents(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (object_key, agent_key, role)."""
+    return model.link_object_agents(collection_objects)
+
+
+@lake_asset(stage="reshape")
+def places(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per place (key place_key), with real coordinates only."""
+    return model.extract_places(collection_objects)
+
+
+@lake_asset(stage="reshape")
+def object_places(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (object_key, place_key, place_type)."""
+    return model.link_object_places(collection_objects)
+
+
+@lake_asset(stage="reshape")
+def images(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (object_key, image_key), the primary image first."""
+    return model.extract_images(collection_objects)
+
+
+@lake_asset(stage="reshape")
+def exhibitions(collection_objects: pl.LazyFrame, collection_exhibitions: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per exhibition; those objects name but the export lacks are kept, flagged."""
+    return model.extract_exhibitions(collection_objects, collection_exhibitions)
+
+
+@lake_asset(stage="reshape")
+def object_exhibitions(
+    collection_objects: pl.LazyFrame, collection_exhibitions: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per (object_key, exhibition_key)."""
+    return model.link_object_exhibitions(collection_objects, collection_exhibitions)
+
+
+@lake_asset(stage="reshape")
+def related_objects(
+    collection_objects: pl.LazyFrame, walters_relationships_clean: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per (object_key, related_object_key, relation)."""
+    return model.link_related_objects(collection_objects, walters_relationships_clean)
+
+
+@lake_asset(stage="reshape")
+def classifications(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (source, classification) with its object count."""
+    return model.count_by(collection_objects, "classification")
+
+
+@lake_asset(stage="reshape")
+def departments(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (source, department) with its object count."""
+    return model.count_by(collection_objects, "department")
+
+
+def _markdown(frame: pl.DataFrame) -> str:
+    with pl.Config(
+        tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, tbl_cols=-1
+    ):
+        return str(frame)
+
+
+assets = [
+    walters_objects_clean,
+    walters_creators_clean,
+    walters_exhibitions_clean,
+    walters_relationships_clean,
+    artic_artworks_clean,
+    artic_agents_clean,
+    collection_objects,
+    collection_agents,
+    collection_exhibitions,
+    objects,
+    agents,
+    object_agents,
+    places,
+    object_places,
+    images,
+    exhibitions,
+    object_exhibitions,
+    related_objects,
+    classifications,
+    departments,
+]
+
+asset_checks = [
+    model_check(
+        "walters_objects_clean",
+        CleanObjects,
+        blocking=True,
+        description="Walters objects conform to the model",
+    ),
+    model_check(
+        "artic_artworks_clean",
+        CleanObjects,
+        blocking=True,
+        description="Art Institute artworks conform to the model",
+    ),
+    model_check(
+        "walters_creators_clean",
+        CleanAgents,
+        blocking=True,
+        description="Walters creators conform to the model",
+    ),
+    model_check(
+        "artic_agents_clean",
+        CleanAgents,
+        blocking=True,
+        description="Art Institute agents conform to the model",
+    ),
+    model_check(
+        "collection_objects", CleanObjects, blocking=True, description="Object keys unique across sources"
+    ),
+    model_check(
+        "collection_agents",
+        CollectionAgents,
+        blocking=True,
+        description="Agent keys unique, every agent named",
+    ),
+    model_check(
+        "objects", Objects, blocking=True, description="The objects table as the database expects it"
+    ),
+    model_check("agents", Agents, blocking=True, description="The agents table as the database expects it"),
+    model_check(
+        "object_agents", ObjectAgents, blocking=True, description="One row per object, agent and role"
+    ),
+    references_check("object_agents", "object_key", target="objects", target_column="object_key"),
+    references_check("object_agents", "agent_key", target="agents", target_column="agent_key"),
+]

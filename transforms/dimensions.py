@@ -1,0 +1,155 @@
+"""Dimensions text parsed to centimetres.
+
+The sources write one or more *measurement sets*, separated by ";" or line breaks:
+
+* Walters, inches first: ``13 7/8 x 9 9/16 in. (35.24 x 24.29 cm)``, optionally labelled on the
+  inch side (``Folio H: 10 5/8 x W: 6 1/2 in. (27 x 16.5 cm)``, ``Diam: 7 7/8 in. (20 cm)``) or
+  followed by a qualifier naming the axes (``... (2.8 x 5 cm) (h. x d.)``, ``(l.)``, ``(diam.)``);
+* AIC and others, metric first: ``70.2 \u00d7 53.4 cm (27 5/8 \u00d7 21 in.)`` (with U+00D7, the
+  multiplication sign), ``H: 10.5 x W: 8.3 cm (...)``, ``Diam: 7.9 cm``, also in ``mm`` and ``m``.
+
+Rules:
+
+1. Only the first measurement set is read: the first ";"/line-separated segment holding a digit
+   ("object: ...; frame: ..." gives the object). Labels before the numbers ("Folio", "Image:",
+   "Painted surface") are ignored except for the axis letter they contain.
+2. The metric numbers are preferred: the first run of numbers joined by "x" or U+00D7 that ends in mm, cm
+   or m. Inches (whole and/or fraction, "13 7/8", "7/8") are converted only when the segment has no
+   metric run, e.g. ``3 7/16 x 9 5/8 in. (8.8 x 24.5)`` where the unit is missing.
+3. The axis of each number comes, in this order, from: a label on the metric number itself
+   ("H: 10.5"); the label on the matching inch number ("H: 13 7/8 ... in. (35.3 ...)"); the trailing
+   qualifier ("(h. x diam.)", matched from the right when it names fewer axes than there are
+   numbers, so "(18 x 8.6 cm) (diam.)" makes 8.6 the diameter); and otherwise the position,
+   height x width x depth. A lone unlabelled number is therefore a height.
+4. Axis words: H/height, W/width, D/depth, Diam/diameter, L/length. **Length goes to its own
+   column, ``length_cm``**: "L" is the long side of a lying object (blade, necklace, textile) and
+   is neither reliably a height nor a depth, so it is not guessed into one.
+5. When an axis occurs twice in a set, the first value wins. Zero sizes are treated as missing.
+
+Not handled: written-out numbers, feet ("3 ft."), comma decimals ("35,3 cm"), a metric run split by
+words ("H: 12 cm x W: 8 cm"), and sets whose metric and inch runs have a different number of
+values (values are then matched to labels by position).
+"""
+
+import polars as pl
+
+from transforms.text import clean_text
+
+OUTPUT_COLUMNS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm")
+
+# Axis key per output column (the `_AXIS_WORD` regex tries "diam" before the single letters).
+_AXES = {"height_cm": "h", "width_cm": "w", "depth_cm": "d", "diameter_cm": "diam", "length_cm": "l"}
+_POSITIONAL_AXES = ("h", "w", "d")
+# More numbers than this in one set never occur in the sources (the most seen is 4).
+_MAX_VALUES = 6
+
+_METRIC_NUMBER = r"\d+(?:\.\d+)?"
+# 13 7/8 | 7/8 | 13 | 10.5  (alternation order matters: the mixed number must be tried first).
+_INCH_NUMBER = r"\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?"
+# A label before a number: words ending in a colon, no digits or brackets ("painted surface h:").
+_LABEL = r"(?:[a-z][^\d:;()]*:\s*)?"
+_METRIC_RUN = rf"{_LABEL}{_METRIC_NUMBER}(?:\s*x\s*{_LABEL}{_METRIC_NUMBER})*"
+_INCH_RUN = rf"{_LABEL}(?:{_INCH_NUMBER})(?:\s*x\s*{_LABEL}(?:{_INCH_NUMBER}))*"
+_INCH_UNIT = r"(?:in\b\.?|inches\b|\")"
+
+_AXIS_WORD = r"\b(diam(?:eter)?|height|width|depth|length|h|w|d|l)\b"
+_AXIS_KEY = {"diameter": "diam", "height": "h", "width": "w", "depth": "d", "length": "l"}
+_CM_PER_UNIT = {"mm": 0.1, "cm": 1.0, "m": 100.0}
+
+
+def _first_set(text: pl.Expr) -> pl.Expr:
+    """Lower-cased first segment that contains a digit, with the multiplication sign written as "x"."""
+    normal = (
+        clean_text(text.str.replace_all(r"[;\r\n]+", ";")).str.to_lowercase().str.replace_all("\u00d7", "x")
+    )
+    return normal.str.extract(r"(?:^|;)([^;]*\d[^;]*)", 1)
+
+
+def _axis(item: pl.Expr) -> pl.Expr:
+    """Axis key ("h", "w", "d", "diam", "l") named in the text before an item's number, or null."""
+    label = item.str.extract(r"^([^\d]*)", 1)
+    return label.str.extract(_AXIS_WORD, 1).replace(_AXIS_KEY)
+
+
+def _inch_value(item: pl.Expr) -> pl.Expr:
+    """Inches in an item such as "h: 13 7/8" or " x 7/8" as a float."""
+    number = item.str.extract(rf"({_INCH_NUMBER})\s*$", 1)
+    whole = number.str.extract(r"^(\d+(?:\.\d+)?)(?:\s|$)", 1).cast(pl.Float64)
+    numerator = number.str.extract(r"(\d+)/\d+$", 1).cast(pl.Float64)
+    denominator = number.str.extract(r"\d+/(\d+)$", 1).cast(pl.Float64)
+    fraction = pl.when(denominator > 0).then(numerator / denominator)
+    return pl.when(number.is_not_null()).then(whole.fill_null(0.0) + fraction.fill_null(0.0))
+
+
+def _items(run: pl.Expr, number: str) -> pl.Expr:
+    """A run split into items, each its label text plus one number: ["h: 13 7/8", " x w: 9"]."""
+    return run.str.extract_all(rf"[^\d]*?(?:{number})")
+
+
+def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
+    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm.
+
+    All Float64 centimetres, null where the text gives none; the text column is kept.
+    """
+    # Intermediate results are materialised as temporary columns, stage by stage: written as one
+    # nested expression, every output would re-run every regex (hundreds of times per row).
+    tmp = {name: f"__dimensions_{name}" for name in ("segment", "metric", "inch_only")}
+    lf = lf.with_columns(_first_set(pl.col(text).cast(pl.String)).alias(tmp["segment"]))
+    segment = pl.col(tmp["segment"])
+    lf = lf.with_columns(
+        segment.str.extract_groups(
+            rf"^(?P<before>.*?)(?P<run>{_METRIC_RUN})\s*(?P<unit>mm|cm|m)\b(?P<after>.*)$"
+        ).alias(tmp["metric"]),
+        # Fallback when no metric run exists: the first inch run with a unit.
+        segment.str.extract(rf"({_INCH_RUN})\s*{_INCH_UNIT}", 1).alias(tmp["inch_only"]),
+    )
+    metric = pl.col(tmp["metric"])
+    # Inch run just before the "(" that opens the metric run: the labels of "H: 13 7/8 in. (35.3 cm)".
+    inch_before = metric.struct.field("before").str.extract(rf"({_INCH_RUN})\s*{_INCH_UNIT}?\s*\(\s*$", 1)
+    # "(...cm) (h. x max. diam.)": the axis words of the qualifier in order.
+    qualifier = metric.struct.field("after").str.extract(r"^\s*\)\s*\(([a-z. x]+)\)", 1)
+    parts = {
+        "has_metric": metric.struct.field("run").is_not_null(),
+        "factor": metric.struct.field("unit").replace_strict(
+            _CM_PER_UNIT, default=None, return_dtype=pl.Float64
+        ),
+        "metric_items": _items(metric.struct.field("run"), _METRIC_NUMBER),
+        "inch_before_items": _items(inch_before, _INCH_NUMBER),
+        "inch_only_items": _items(pl.col(tmp["inch_only"]), _INCH_NUMBER),
+        "qualifier_axes": qualifier.str.extract_all(_AXIS_WORD),
+    }
+    tmp |= {name: f"__dimensions_{name}" for name in parts}
+    lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in parts.items())
+    has_metric, factor = pl.col(tmp["has_metric"]), pl.col(tmp["factor"])
+    metric_items, qualifier_axes = pl.col(tmp["metric_items"]), pl.col(tmp["qualifier_axes"])
+    # A qualifier shorter than the run names its last values: "7 1/16 x 3 3/8 in. (18 x 8.6 cm) (diam.)".
+    qualifier_shift = (metric_items.list.len() - qualifier_axes.list.len()).clip(lower_bound=0)
+
+    per_position: dict[str, pl.Expr] = {}
+    for i in range(_MAX_VALUES):  # unrolled over positions in a set, not over rows
+        metric_item = metric_items.list.get(i, null_on_oob=True)
+        inch_item = pl.col(tmp["inch_only_items"]).list.get(i, null_on_oob=True)
+        metric_cm = metric_item.str.extract(rf"({_METRIC_NUMBER})\s*$", 1).cast(pl.Float64) * factor
+        value = pl.when(has_metric).then(metric_cm).otherwise(_inch_value(inch_item) * 2.54)
+        default = pl.lit(_POSITIONAL_AXES[i] if i < len(_POSITIONAL_AXES) else None, pl.String)
+        per_position[f"value_{i}"] = pl.when(value > 0).then(value)
+        per_position[f"axis_{i}"] = pl.coalesce(
+            pl.when(has_metric).then(_axis(metric_item)).otherwise(_axis(inch_item)),
+            pl.when(has_metric).then(_axis(pl.col(tmp["inch_before_items"]).list.get(i, null_on_oob=True))),
+            pl.when(has_metric & (qualifier_shift <= i)).then(
+                qualifier_axes.list.get(i - qualifier_shift, null_on_oob=True).replace(_AXIS_KEY)
+            ),
+            default,
+        )
+    tmp |= {name: f"__dimensions_{name}" for name in per_position}
+    lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in per_position.items())
+
+    return lf.with_columns(
+        pl.coalesce(
+            pl.when(pl.col(tmp[f"axis_{i}"]) == key).then(pl.col(tmp[f"value_{i}"]))
+            for i in range(_MAX_VALUES)
+        )
+        .cast(pl.Float64)
+        .alias(column)
+        for column, key in _AXES.items()
+    ).drop(tmp.values())

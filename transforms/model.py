@@ -1,0 +1,295 @@
+"""The collection model every source conforms to, and the enrich and reshape stages.
+
+Clean stage (per source, ``transforms.walters``/``transforms.artic``): one row per object with
+its creators, places, images, exhibitions and related objects nested (``OBJECT_SCHEMA``), and one
+row per agent (``AGENT_SCHEMA``).
+Enrich stage: sources unioned; creator references joined to agents, and agents that objects name
+but no export holds built from the object records, flagged, never dropped.
+Reshape stage: the flat tables of the analytics database, one function per table, sorted by key so
+that the same input always gives the same files.
+"""
+
+import polars as pl
+
+from transforms.people import parse_life_dates
+
+_creator = pl.Struct({"agent_key": pl.String, "display_name": pl.String, "role": pl.String})
+_place = pl.Struct(
+    {
+        "place_key": pl.String,
+        "name": pl.String,
+        "place_type": pl.String,
+        "hierarchy": pl.String,
+        "latitude": pl.Float64,
+        "longitude": pl.Float64,
+        "coordinates_sentinel": pl.Boolean,
+    }
+)
+_image = pl.Struct({"image_key": pl.String, "url": pl.String, "is_primary": pl.Boolean, "rank": pl.Int64})
+_exhibition = pl.Struct(
+    {"exhibition_key": pl.String, "title": pl.String, "begin_year": pl.Int32, "end_year": pl.Int32}
+)
+_related = pl.Struct({"related_object_key": pl.String, "relation": pl.String})
+
+OBJECT_SCHEMA = pl.Schema(
+    {
+        "object_key": pl.String,
+        "source": pl.String,
+        "source_id": pl.String,
+        "object_number": pl.String,
+        "title": pl.String,
+        "title_is_fallback": pl.Boolean,
+        "object_name": pl.String,
+        "classification": pl.String,
+        "department": pl.String,
+        "date_text": pl.String,
+        "date_start_year": pl.Int32,
+        "date_end_year": pl.Int32,
+        "date_precision": pl.String,
+        "date_uncertain": pl.Boolean,
+        "date_source": pl.String,
+        "date_sentinel": pl.Boolean,
+        "date_bce": pl.Boolean,
+        "date_hijri": pl.Boolean,
+        "date_inverted": pl.Boolean,
+        "date_inverted_resolved": pl.Boolean,
+        "dimensions_text": pl.String,
+        "height_cm": pl.Float64,
+        "width_cm": pl.Float64,
+        "depth_cm": pl.Float64,
+        "diameter_cm": pl.Float64,
+        "length_cm": pl.Float64,
+        "medium": pl.String,
+        "culture": pl.String,
+        "period": pl.String,
+        "dynasty": pl.String,
+        "style": pl.String,
+        "credit_line": pl.String,
+        "description": pl.String,
+        "provenance": pl.String,
+        "inscriptions": pl.String,
+        "keywords": pl.List(pl.String),
+        "on_view": pl.Boolean,
+        "location": pl.String,
+        "url": pl.String,
+        "creators": pl.List(_creator),
+        "places": pl.List(_place),
+        "images": pl.List(_image),
+        "exhibitions": pl.List(_exhibition),
+        "related": pl.List(_related),
+        "harvested_at": pl.Datetime("us", "UTC"),
+    }
+)
+
+AGENT_SCHEMA = pl.Schema(
+    {
+        "agent_key": pl.String,
+        "source": pl.String,
+        "source_id": pl.String,
+        "name": pl.String,
+        "sort_name": pl.String,
+        "nationality": pl.String,
+        "birth_year": pl.Int32,
+        "death_year": pl.Int32,
+        "active_start_year": pl.Int32,
+        "active_end_year": pl.Int32,
+        "gender": pl.String,
+        "biography": pl.String,
+        "url": pl.String,
+        "in_source_export": pl.Boolean,
+    }
+)
+
+
+def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """Exactly ``schema``'s columns, in order and type; a column the source lacks is null."""
+    have = lf.collect_schema()
+    return lf.select(
+        (pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
+# --- enrich -------------------------------------------------------------------------------------
+
+
+def union_sources(*frames: pl.LazyFrame) -> pl.LazyFrame:
+    """All sources' frames of one shape as one, in key order (the first column is the key)."""
+    key = frames[0].collect_schema().names()[0]
+    return pl.concat(frames, how="vertical").sort(key)
+
+
+def creator_links(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (object_key, agent_key, role): the creator references of every object."""
+    return (
+        objects.select("object_key", "creators")
+        .explode("creators", empty_as_null=False)
+        .unnest("creators")
+        .drop_nulls("agent_key")
+        .with_columns(role=pl.col("role").fill_null("Unknown"))
+        .unique(["object_key", "agent_key", "role"], keep="first", maintain_order=True)
+    )
+
+
+def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame) -> pl.LazyFrame:
+    """Every agent an object names: the sources' exports, plus one built from the object record
+    (``in_source_export`` false) for each creator the export lacks, so no reference dangles."""
+    missing = (
+        creator_links(objects)
+        .join(agents.select("agent_key"), on="agent_key", how="anti")
+        .sort("agent_key", "object_key")
+        .unique("agent_key", keep="first", maintain_order=True)
+        .with_columns(
+            source=pl.col("agent_key").str.extract(r"^([^:]+):", 1),
+            source_id=pl.col("agent_key").str.extract(r"^[^:]+:(.*)$", 1),
+        )
+        .rename({"display_name": "display_text"})
+        .pipe(parse_life_dates, display="display_text")
+        .select(
+            "agent_key",
+            "source",
+            "source_id",
+            # The object record's display string is all there is; never leave the agent nameless.
+            pl.coalesce("display_name", "display_text", "agent_key").alias("name"),
+            pl.col("nationality", "birth_year", "death_year", "active_start_year", "active_end_year"),
+            in_source_export=pl.lit(False),
+        )
+        .pipe(conform_to, AGENT_SCHEMA)
+    )
+    return pl.concat([agents.pipe(conform_to, AGENT_SCHEMA), missing]).sort("agent_key")
+
+
+# --- reshape ------------------------------------------------------------------------------------
+
+NESTED_OBJECT_COLUMNS = ("creators", "places", "images", "exhibitions", "related")
+
+
+def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """``objects``: one row per object, key ``object_key``; nested lists go to their own tables."""
+    return objects.select(
+        pl.exclude(*NESTED_OBJECT_COLUMNS),
+        image_count=pl.col("images").list.len().fill_null(0).cast(pl.Int32),
+        primary_image_url=pl.col("images").list.first().struct.field("url"),
+    ).sort("object_key")
+
+
+def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """``object_agents``: one row per (object_key, agent_key, role), key all three."""
+    return (
+        creator_links(objects)
+        .select("object_key", "agent_key", "role")
+        .sort("object_key", "agent_key", "role")
+    )
+
+
+def _explode_nested(objects: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    return (
+        objects.select("object_key", column)
+        .explode(column, empty_as_null=False)
+        .drop_nulls(column)
+        .unnest(column)
+    )
+
+
+def extract_places(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """``places``: one row per place (key ``place_key``); coordinates from any entry that has them."""
+    return (
+        _explode_nested(objects, "places")
+        .group_by("place_key")
+        .agg(
+            pl.col("name", "hierarchy").drop_nulls().first(),
+            pl.col("latitude", "longitude").drop_nulls().first(),
+            object_count=pl.col("object_key").n_unique().cast(pl.Int32),
+        )
+        .sort("place_key")
+    )
+
+
+def link_object_places(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """``object_places``: one row per (object_key, place_key, place_type)."""
+    return (
+        _explode_nested(objects, "places")
+        .select("object_key", "place_key", "place_type")
+        .unique()
+        .sort("object_key", "place_key", "place_type")
+    )
+
+
+def extract_images(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """``images``: one row per (object_key, image_key), primary first within an object."""
+    return (
+        _explode_nested(objects, "images")
+        .unique(["object_key", "image_key"], keep="first", maintain_order=True)
+        .sort(
+            "object_key",
+            "is_primary",
+            "rank",
+            "image_key",
+            descending=[False, True, False, False],
+            nulls_last=True,
+        )
+    )
+
+
+def extract_exhibitions(objects: pl.LazyFrame, exhibitions: pl.LazyFrame) -> pl.LazyFrame:
+    """``exhibitions``: one row per exhibition (key ``exhibition_key``): the exports' records plus
+    any exhibition an object names that the export lacks (``in_source_export`` false)."""
+    named = (
+        _explode_nested(objects, "exhibitions")
+        .drop("object_key")
+        .unique("exhibition_key", keep="first", maintain_order=True)
+    )
+    missing = named.join(exhibitions, on="exhibition_key", how="anti").with_columns(
+        in_source_export=pl.lit(False)
+    )
+    return (
+        pl.concat([exhibitions.with_columns(in_source_export=pl.lit(True)), missing], how="diagonal_relaxed")
+        .with_columns(source=pl.col("exhibition_key").str.extract(r"^([^:]+):", 1))
+        .sort("exhibition_key")
+    )
+
+
+def link_object_exhibitions(objects: pl.LazyFrame, exhibitions: pl.LazyFrame) -> pl.LazyFrame:
+    """``object_exhibitions``: one row per (object_key, exhibition_key), from object records and from
+    the exports' artwork lists, restricted to objects in the collection."""
+    from_objects = _explode_nested(objects, "exhibitions").select("object_key", "exhibition_key")
+    from_exports = exhibitions.select("exhibition_key", object_key=pl.col("object_keys")).explode(
+        "object_key", empty_as_null=False
+    )
+    return (
+        pl.concat([from_objects, from_exports.select("object_key", "exhibition_key")])
+        .drop_nulls()
+        .join(objects.select("object_key"), on="object_key", how="semi")
+        .unique()
+        .sort("object_key", "exhibition_key")
+    )
+
+
+def link_related_objects(objects: pl.LazyFrame, relationships: pl.LazyFrame) -> pl.LazyFrame:
+    """``related_objects``: one row per (object_key, related_object_key, relation), from object
+    records and relationship exports, for objects in the collection; links to objects outside it
+    are kept, with ``related_in_collection`` false."""
+    known = objects.select(related_object_key=pl.col("object_key"), related_in_collection=pl.lit(True))
+    return (
+        pl.concat(
+            [
+                _explode_nested(objects, "related"),
+                relationships.select("object_key", "related_object_key", "relation"),
+            ]
+        )
+        .join(objects.select("object_key"), on="object_key", how="semi")
+        .unique()
+        .join(known, on="related_object_key", how="left")
+        .with_columns(pl.col("related_in_collection").fill_null(False))
+        .sort("object_key", "related_object_key", "relation")
+    )
+
+
+def count_by(objects: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """A vocabulary table (``classifications``, ``departments``): one row per (source, value)."""
+    return (
+        objects.drop_nulls(column)
+        .group_by("source", column)
+        .agg(object_count=pl.len().cast(pl.Int32))
+        .sort("source", column)
+    )

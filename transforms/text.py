@@ -1,0 +1,133 @@
+"""Text cleaning expressions shared by every source.
+
+Rules, in the order they are applied by :func:`clean_text`:
+
+1. HTML tags are removed. Block-level tags (``<br>``, ``<p>``, ``</p>``, ``<div>``, ``<li>``, headings,
+   table cells ...) become a space so that words on either side do not run together; inline tags
+   (``<i>``, ``<b>``, ``<span>``, ``<a href=...>`` ...) vanish without a trace. Only real HTML tag
+   names are recognised, and an *opening* ``<a`` must carry attributes: Walters transliterations
+   write long vowels as ``<a>`` and hamza as ``<'>`` ("h<a>dh<a> al-kitab"), which must survive.
+2. HTML character references are decoded in one pass (so ``&amp;lt;`` becomes the text ``&lt;``,
+   not ``<``): every HTML 4 named entity (``&amp;`` ``&lt;`` ``&gt;`` ``&quot;`` ``&nbsp;`` ``&eacute;``
+   ``&mdash;`` ...) plus ``&apos;``, and the numeric forms ``&#NNN;`` / ``&#xHH;`` (leading zeros
+   allowed) of printable ASCII and of every character that has an HTML 4 name (Latin-1, Greek,
+   general punctuation, arrows, maths). Polars has no vectorised "code point to character", so any
+   other numeric reference (``&#12354;``) and any HTML5-only name (``&check;``) is left as it is.
+3. Soft hyphens, zero-width spaces and byte-order marks are dropped.
+4. All whitespace (``\\r\\n``, tabs, non-breaking and other Unicode spaces) and any other control
+   character collapses to one space; the result is trimmed and an empty string becomes null.
+
+:func:`clean_label` adds case-folding for controlled vocabularies; :func:`split_list` turns a
+delimited string into a list of cleaned, distinct entries.
+"""
+
+from html.entities import codepoint2name
+
+import polars as pl
+
+# Tags that end a line or a block: replaced by a space so "one<br>two" reads "one two".
+_BLOCK_TAGS = (
+    "address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|"
+    "ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul"
+)
+# Inline tags: removed outright so "<i>Rome</i>'s" stays "Rome's".
+_INLINE_TAGS = (
+    "abbr|b|big|cite|code|em|font|i|img|ins|del|kbd|mark|q|s|small|span|strike|strong|sub|sup|tt|u|wbr"
+)
+
+_BLOCK_TAG_RE = rf"(?i)</?(?:{_BLOCK_TAGS})\b[^<>]*>"
+# `<a href=...>` and `</a>` are links; a bare `<a>` is Walters transliteration, not HTML.
+_INLINE_TAG_RE = rf"(?i)</?(?:{_INLINE_TAGS})\b[^<>]*>|<a\s[^<>]*>|</a\s*>|<!--.*?-->"
+
+# Invisible characters that are not whitespace to the regex engine but break equality and search.
+_INVISIBLE_RE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+
+
+def _entity_table() -> tuple[list[str], list[str]]:
+    """Patterns and replacements for the character references we can decode without a UDF.
+
+    Built once at import from the standard library's HTML 4 table: a constant, not row-wise work.
+    """
+    code_points = set(range(0x20, 0x7F)) | set(codepoint2name)
+    patterns: list[str] = []
+    replacements: list[str] = []
+    for name_cp, name in codepoint2name.items():
+        patterns.append(f"&{name};")
+        replacements.append(chr(name_cp))
+    patterns.append("&apos;")
+    replacements.append("'")
+    for cp in sorted(code_points):
+        char = chr(cp)
+        for form in {f"&#{cp};", f"&#x{cp:x};", f"&#x{cp:X};", f"&#X{cp:x};", f"&#X{cp:X};"}:
+            patterns.append(form)
+            replacements.append(char)
+    # Tabs and line breaks written as references become whitespace, folded later.
+    for cp in (9, 10, 13):
+        for form in (f"&#{cp};", f"&#x{cp:x};", f"&#x{cp:X};", f"&#X{cp:X};"):
+            patterns.append(form)
+            replacements.append(" ")
+    return patterns, replacements
+
+
+_ENTITY_PATTERNS, _ENTITY_REPLACEMENTS = _entity_table()
+
+
+def _strip_tags(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(_BLOCK_TAG_RE, " ").str.replace_all(_INLINE_TAG_RE, "")
+
+
+def _decode_entities(expr: pl.Expr) -> pl.Expr:
+    # Leading zeros ("&#039;", "&#x00E9;") are normalised away first so the fixed table matches.
+    no_zeros = expr.str.replace_all(r"&#0+(\d+);", "&#${1};").str.replace_all(
+        r"&#([xX])0+([0-9a-fA-F]+);", "&#${1}${2};"
+    )
+    # One Aho-Corasick pass: a decoded "&" can never start a second decoding.
+    return no_zeros.str.replace_many(_ENTITY_PATTERNS, _ENTITY_REPLACEMENTS)
+
+
+def _fold_whitespace(expr: pl.Expr) -> pl.Expr:
+    # The regex `\s` is Unicode-aware: it covers \r \n \t, U+00A0 (from &nbsp;) and U+2000-U+200A.
+    # Any other control character (e.g. a stray \x1f) is a separator at best: a space too.
+    return expr.str.replace_all(_INVISIBLE_RE, "").str.replace_all(r"[\s\p{Cc}]+", " ").str.strip_chars()
+
+
+def _empty_to_null(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.len_chars() > 0).then(expr)
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """Strip HTML tags, decode character references, fold whitespace, trim; empty becomes null."""
+    text = expr.cast(pl.String)
+    return _empty_to_null(_fold_whitespace(_decode_entities(_strip_tags(text))))
+
+
+def clean_label(expr: pl.Expr) -> pl.Expr:
+    """Clean a controlled-vocabulary value and put it in sentence case.
+
+    "Not On View", "not on view" and "NOT ON VIEW" all become "Not on view": the first character is
+    upper-cased, the rest lower-cased. Sentence case (rather than a lower-case key) keeps the value
+    presentable in charts; the price is that proper nouns inside a label lose their capitals
+    ("Asian Art" becomes "Asian art"), which is acceptable for grouping keys.
+    """
+    text = clean_text(expr)
+    return text.str.slice(0, 1).str.to_uppercase() + text.str.slice(1).str.to_lowercase()
+
+
+def split_list(expr: pl.Expr, sep: str = ";") -> pl.Expr:
+    """Split a delimited string into a List[String] of cleaned, non-empty, distinct entries.
+
+    Line breaks also separate entries: Walters `Keywords` sometimes holds several "; " lists one per
+    line ("animal; bird\\r\\nplant; fern"). Entries are cleaned with :func:`clean_text`, empty ones
+    dropped, duplicates removed keeping first-seen order (exact match after cleaning). A null or
+    entry-less string gives null.
+    """
+    # Tags and references go before splitting: "&amp;" must not be cut at its ";".
+    decoded = _decode_entities(_strip_tags(expr.cast(pl.String)))
+    text = decoded.str.replace_all(r"\r\n|\r|\n", sep.replace("$", "$$"))
+    entries = (
+        text.str.split(sep)
+        .list.eval(_empty_to_null(_fold_whitespace(pl.element())))
+        .list.drop_nulls()
+        .list.unique(maintain_order=True)
+    )
+    return pl.when(entries.list.len() > 0).then(entries)

@@ -1,0 +1,224 @@
+"""Walters Art Museum records conformed to the collection model (the clean stage).
+
+Input: raw v1 API object records as harvested (``harvest.schemas.WALTERS_OBJECT_SCHEMA`` plus
+provenance) and the raw CSV exports (all columns strings, as received). Output: one row per object
+or agent in the shapes of ``transforms.model``; nested lists stay nested until the reshape stage.
+"""
+
+import polars as pl
+
+from transforms.dates import parse_dates
+from transforms.dimensions import parse_dimensions
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to
+from transforms.people import parse_life_dates
+from transforms.text import clean_label, clean_text, split_list
+
+SOURCE = "walters"
+
+
+def _key(expr: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
+
+
+def _creators() -> pl.Expr:
+    """Creator references as sent; the agent's own record is joined in the enrich stage."""
+    return pl.col("Creators").list.eval(
+        pl.struct(
+            agent_key=_key(pl.element().struct.field("CreatorID")),
+            display_name=clean_text(pl.element().struct.field("ConcatDisplayName")),
+            role=clean_label(pl.element().struct.field("Role")),
+        )
+    )
+
+
+def _places() -> pl.Expr:
+    """Geographies, one per place and type: the API repeats whole entries, and 0.0/0.0 means no coordinates."""
+    lat = pl.element().struct.field("LatitudeNumber")
+    lon = pl.element().struct.field("LongitudeNumber")
+    real = ~((lat == 0.0) & (lon == 0.0)) & lat.is_between(-90, 90) & lon.is_between(-180, 180)
+    return (
+        pl.col("Geographies")
+        .list.eval(
+            pl.struct(
+                place_key=_key(pl.element().struct.field("GeographyID")),
+                name=clean_text(pl.element().struct.field("GeographyTerm")),
+                place_type=clean_label(pl.element().struct.field("GeoType")),
+                hierarchy=clean_text(pl.element().struct.field("GeoHierarchy")),
+                latitude=pl.when(real).then(lat),
+                longitude=pl.when(real).then(lon),
+                coordinates_sentinel=(lat == 0.0) & (lon == 0.0),
+            )
+        )
+        .list.unique(maintain_order=True)
+    )
+
+
+def _images() -> pl.Expr:
+    """Images, primary first, then by the museum's rank."""
+    return (
+        pl.col("Images")
+        .list.eval(
+            pl.struct(
+                image_key=_key(pl.element().struct.field("ID")),
+                url=pl.element().struct.field("ImageURLs").struct.field("Raw"),
+                is_primary=pl.element().struct.field("IsPrimary").fill_null(False),
+                rank=pl.element().struct.field("Rank"),
+            )
+        )
+        .list.unique(maintain_order=True)
+        .list.eval(
+            pl.element().sort_by(
+                pl.element().struct.field("is_primary"),
+                pl.element().struct.field("rank"),
+                descending=[True, False],
+                nulls_last=True,
+            )
+        )
+    )
+
+
+def _exhibitions() -> pl.Expr:
+    return pl.col("Exhibitions").list.eval(
+        pl.struct(
+            exhibition_key=_key(pl.element().struct.field("ExhibitionID")),
+            title=clean_text(pl.element().struct.field("ExhTitle")),
+            begin_year=pl.element().struct.field("ExhibBeginYear").cast(pl.Int32),
+            end_year=pl.element().struct.field("ExhibEndYear").cast(pl.Int32),
+        )
+    )
+
+
+def _related() -> pl.Expr:
+    return pl.col("RelatedObjects").list.eval(
+        pl.struct(
+            related_object_key=_key(pl.element().struct.field("ObjectID")),
+            relation=clean_label(pl.element().struct.field("RelationType")),
+        )
+    )
+
+
+def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per Walters object (key ``object_key``), conformed to ``transforms.model.OBJECT_COLUMNS``.
+
+    A record served twice (same ObjectID) is kept once: the latest harvested copy.
+    """
+    title = clean_text(pl.col("Title"))
+    object_name = clean_text(pl.col("ObjectName"))
+    objects = (
+        raw.sort("ObjectID", "harvested_at", "page")
+        .unique("ObjectID", keep="last", maintain_order=True)
+        .with_columns(date_text=clean_text(pl.col("DateText")))
+        .pipe(parse_dates, text="date_text", begin="DateBeginYear", end="DateEndYear")
+        .pipe(parse_dimensions, text="Dimensions")
+    )
+    return objects.select(
+        # Parsed dates and sizes pass through; conform_to keeps only the model's columns.
+        pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        object_key=_key(pl.col("ObjectID")),
+        source=pl.lit(SOURCE),
+        source_id=pl.col("ObjectID").cast(pl.String),
+        object_number=clean_text(pl.col("ObjectNumber")),
+        title=pl.coalesce(title, object_name, clean_text(pl.col("ObjectNumber"))),
+        title_is_fallback=title.is_null(),
+        object_name=object_name,
+        classification=clean_text(pl.col("Classification")),
+        department=clean_text(pl.col("Collection").struct.field("Name")),
+        dimensions_text=clean_text(pl.col("Dimensions")),
+        medium=clean_text(pl.col("Medium")),
+        culture=clean_text(pl.col("Culture")),
+        period=clean_text(pl.col("Period")),
+        dynasty=clean_text(pl.col("Dynasty")),
+        style=clean_text(pl.col("Style")),
+        credit_line=clean_text(pl.col("CreditLine")),
+        description=clean_text(pl.col("Description")),
+        provenance=clean_text(pl.col("Provenance")),
+        inscriptions=clean_text(pl.col("Inscriptions")),
+        keywords=split_list(pl.col("Keywords"), sep=";"),
+        on_view=pl.col("OnView") == 1,
+        location=clean_label(pl.col("MuseumLocation").struct.field("DisplayCurrentLocation")),
+        url=clean_text(pl.col("ResourceURL")),
+        creators=_creators(),
+        places=_places(),
+        images=_images(),
+        exhibitions=_exhibitions(),
+        related=_related(),
+    ).pipe(conform_to, OBJECT_SCHEMA)
+
+
+def clean_walters_creators(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per creator in the export (key ``agent_key``), in ``transforms.model.AGENT_COLUMNS``."""
+    creators = (
+        raw.with_columns(creator_id=pl.col("id").str.strip_chars().cast(pl.Int64, strict=False))
+        .filter(pl.col("creator_id").is_not_null())
+        .unique("creator_id", keep="first", maintain_order=True)
+        .pipe(parse_life_dates, display="date")
+    )
+    return creators.select(
+        agent_key=_key(pl.col("creator_id")),
+        source=pl.lit(SOURCE),
+        source_id=pl.col("creator_id").cast(pl.String),
+        name=pl.coalesce(clean_text(pl.col("name")), clean_text(pl.col("sort_name"))),
+        sort_name=clean_text(pl.col("sort_name")),
+        nationality=pl.col("nationality"),
+        birth_year=pl.col("birth_year"),
+        death_year=pl.col("death_year"),
+        active_start_year=pl.col("active_start_year"),
+        active_end_year=pl.col("active_end_year"),
+        gender=clean_label(pl.col("gender")),
+        biography=clean_text(pl.col("biography")),
+        url=clean_text(pl.col("CreatorURL")),
+        in_source_export=pl.lit(True),
+    ).pipe(conform_to, AGENT_SCHEMA)
+
+
+def _year(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().cast(pl.Int32, strict=False)
+
+
+def _object_keys(column: str) -> pl.Expr:
+    """A ``|``-separated list of ObjectIDs (``CreatorArt``, ``WaltersArtworks``) as object keys."""
+    return (
+        pl.col(column)
+        .str.split("|")
+        .list.eval(_key(pl.element().str.strip_chars().cast(pl.Int64, strict=False)))
+        .list.drop_nulls()
+    )
+
+
+def clean_walters_exhibitions(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per exhibition in the export (key ``exhibition_key``), with the objects it showed."""
+    return (
+        raw.with_columns(exhibition_id=pl.col("ExhibitionID").str.strip_chars().cast(pl.Int64, strict=False))
+        .filter(pl.col("exhibition_id").is_not_null())
+        .unique("exhibition_id", keep="first", maintain_order=True)
+        .select(
+            exhibition_key=_key(pl.col("exhibition_id")),
+            title=clean_text(pl.col("ExhTitle")),
+            begin_year=_year("ExhibBeginYear"),
+            end_year=_year("ExhibEndYear"),
+            citation=clean_text(pl.col("Textblock")),
+            object_keys=_object_keys("WaltersArtworks"),
+        )
+        .sort("exhibition_key")
+    )
+
+
+def clean_walters_relationships(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per directed link (object_key, related_object_key, relation) from the export, which
+    holds each pair once with a relation for each direction."""
+    pairs = raw.select(
+        a=_key(pl.col("art1").str.strip_chars().cast(pl.Int64, strict=False)),
+        b=_key(pl.col("art2").str.strip_chars().cast(pl.Int64, strict=False)),
+        ab=clean_label(pl.col("relationship1")),
+        ba=clean_label(pl.col("relationship2")),
+    ).drop_nulls(["a", "b"])
+    return (
+        pl.concat(
+            [
+                pairs.select(object_key="a", related_object_key="b", relation="ab"),
+                pairs.select(object_key="b", related_object_key="a", relation="ba"),
+            ]
+        )
+        .unique()
+        .sort("object_key", "related_object_key", "relation")
+    )
