@@ -85,4 +85,4 @@ class ObjectAgents(pa.DataFrameModel):
 
     class Config:
         strict = False
-        unique = ["object_key", "agent_key", "role"]
+        unique = ["object_key", "agent_key", "role"]  # noqa: RUF012 (Pandera reads a plain list)
