@@ -7,6 +7,7 @@ Failure cases go into the check's metadata, so the UI shows which records broke 
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 import dagster as dg
 import pandera.polars as pa
@@ -17,7 +18,7 @@ from pandera.errors import SchemaError, SchemaErrors
 FAILURE_CASES_SHOWN = 20
 
 
-def failure_metadata(failure_cases: pl.DataFrame) -> dict[str, object]:
+def failure_metadata(failure_cases: pl.DataFrame) -> dict[str, Any]:
     by_check = (
         failure_cases.group_by("column", "check")
         .len("failures")
@@ -81,7 +82,7 @@ def model_check(
     )
     def _check(frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
         failures = validate_frame(model, frame)
-        metadata: dict[str, object] = {"model": model.__name__}
+        metadata: dict[str, Any] = {"model": model.__name__}
         if failures is not None:
             metadata.update(failure_metadata(failures))
         yield dg.AssetCheckResult(
@@ -133,6 +134,37 @@ def references_check(asset: str, column: str, *, target: str, target_column: str
                 "dangling_examples": dg.MetadataValue.json(
                     dangling[column].head(FAILURE_CASES_SHOWN).to_list()
                 ),
+            },
+        )
+
+    return _check
+
+
+def key_check(asset: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
+    """A blocking check that ``key`` is non-null and unique in ``asset`` (its primary key)."""
+    check_name = "primary_key_unique"
+
+    @dg.multi_asset_check(
+        name=f"{asset}__{check_name}",
+        specs=[
+            dg.AssetCheckSpec(
+                check_name, asset=asset, blocking=True, description=f"({', '.join(key)}) is non-null and unique"
+            )
+        ],
+        ins={"frame": dg.AssetIn(asset)},
+    )
+    def _check(frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+        keys = frame.select(key)
+        nulls = keys.filter(pl.any_horizontal(pl.col(key).is_null()))
+        duplicated = keys.group_by(key).len().filter(pl.col("len") > 1).drop("len")
+        bad = pl.concat([nulls, duplicated]).unique().sort(key, nulls_last=True).collect()
+        yield dg.AssetCheckResult(
+            asset_key=asset,
+            check_name=check_name,
+            passed=bad.is_empty(),
+            metadata={
+                "bad_keys": dg.MetadataValue.int(bad.height),
+                "bad_key_examples": dg.MetadataValue.json(bad.head(FAILURE_CASES_SHOWN).rows()),
             },
         )
 

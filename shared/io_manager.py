@@ -36,7 +36,7 @@ class LakeIOManager(PolarsParquetIOManager):
         tmp = _temporary_sibling(path)
         try:
             super().sink_df_to_path(context, df, tmp)
-            os.replace(tmp, path)
+            os.replace(str(tmp), str(path))
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -44,7 +44,7 @@ class LakeIOManager(PolarsParquetIOManager):
         tmp = _temporary_sibling(path)
         try:
             super().write_df_to_path(context, df, tmp)
-            os.replace(tmp, path)
+            os.replace(str(tmp), str(path))
         finally:
             tmp.unlink(missing_ok=True)
 

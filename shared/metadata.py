@@ -7,7 +7,7 @@ same input show the same preview.
 
 import base64
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 
 import altair as alt
@@ -85,7 +85,7 @@ def completeness_chart(lf: pl.LazyFrame, *, title: str) -> dg.MetadataValue:
     chart = (
         alt.Chart(data.to_arrow())
         .mark_bar()
-        .encode(
+        .encode(  # ty: ignore[missing-attribute] (altair types mark_* loosely)
             x=alt.X("complete:Q", title="share of rows with a value", scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("column:N", sort=None, title=None),
         )
@@ -95,7 +95,7 @@ def completeness_chart(lf: pl.LazyFrame, *, title: str) -> dg.MetadataValue:
 
 
 @contextmanager
-def timed(metadata: dict[str, object]) -> Iterator[None]:
+def timed(metadata: dict[str, object]) -> Generator[None]:
     """Record the wall time of the block as ``duration_s`` in ``metadata``."""
     start = time.perf_counter()
     yield
@@ -107,7 +107,7 @@ def objects_per_century_chart(per_century: pl.DataFrame) -> dg.MetadataValue:
     chart = (
         alt.Chart(per_century.to_arrow())
         .mark_bar()
-        .encode(
+        .encode(  # ty: ignore[missing-attribute] (altair types mark_* loosely)
             x=alt.X("century:O", title="century (negative: BCE)"),
             y=alt.Y("objects:Q", title="objects"),
             color=alt.Color("source:N"),

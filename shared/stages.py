@@ -5,6 +5,7 @@ of the Pandera model at its boundary (shown in the UI and kept by the IO manager
 """
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import dagster as dg
 import pandera.polars as pa
@@ -21,18 +22,18 @@ def lake_asset(
     kinds: Sequence[str] = ("polars", "parquet"),
     model: type[pa.DataFrameModel] | None = None,
     code_version: str = "1",
-    **kwargs: object,
-) -> Callable[[Callable[..., object]], dg.AssetsDefinition]:
+    metadata: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
     """``@dg.asset`` with the house defaults; the function's docstring is the description."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; stages are {STAGES}")
-    metadata = {"column_descriptions": column_descriptions(model)} if model else {}
-    metadata.update(kwargs.pop("metadata", None) or {})  # type: ignore[arg-type]
+    described = {"column_descriptions": column_descriptions(model)} if model else {}
     return dg.asset(
         group_name=stage,
         kinds=set(kinds),
         code_version=code_version,
         owners=OWNERS,
-        metadata=metadata,
-        **kwargs,  # type: ignore[arg-type]
+        metadata={**described, **(metadata or {})},
+        **kwargs,
     )

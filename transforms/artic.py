@@ -8,7 +8,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
 from transforms.text import clean_label, clean_text
 
 SOURCE = "artic"
@@ -97,7 +97,9 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
         source=pl.lit(SOURCE),
         source_id=pl.col("id").cast(pl.String),
         object_number=clean_text(pl.col("main_reference_number")),
-        title=pl.coalesce(title, object_name, clean_text(pl.col("main_reference_number"))),
+        title=pl.coalesce(
+            title, object_name, clean_text(pl.col("main_reference_number")), untitled(_key(pl.col("id")))
+        ),
         title_is_fallback=title.is_null(),
         object_name=object_name,
         classification=clean_label(pl.col("classification_title")),

@@ -101,6 +101,11 @@ AGENT_SCHEMA = pl.Schema(
 )
 
 
+def untitled(key: pl.Expr) -> pl.Expr:
+    """The last title fallback, when a record has no title, name or number: never empty."""
+    return pl.concat_str(pl.lit("Untitled ("), key, pl.lit(")"))
+
+
 def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     """Exactly ``schema``'s columns, in order and type; a column the source lacks is null."""
     have = lf.collect_schema()

@@ -11,7 +11,8 @@ def count_quirks(objects: pl.LazyFrame) -> pl.LazyFrame:
         .agg(
             objects=pl.len(),
             bce_years=pl.col("date_bce").sum(),
-            hijri_converted=pl.col("date_hijri").sum(),
+            # AH dates read; the CE year is the one the text states, else converted from AH.
+            hijri_dates=pl.col("date_hijri").sum(),
             date_sentinels_nulled=pl.col("date_sentinel").sum(),
             begin_after_end=pl.col("date_inverted").sum(),
             begin_after_end_resolved=pl.col("date_inverted_resolved").sum(),

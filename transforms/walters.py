@@ -9,7 +9,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
 from transforms.people import parse_life_dates
 from transforms.text import clean_label, clean_text, split_list
 
@@ -118,7 +118,9 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
         source=pl.lit(SOURCE),
         source_id=pl.col("ObjectID").cast(pl.String),
         object_number=clean_text(pl.col("ObjectNumber")),
-        title=pl.coalesce(title, object_name, clean_text(pl.col("ObjectNumber"))),
+        title=pl.coalesce(
+            title, object_name, clean_text(pl.col("ObjectNumber")), untitled(_key(pl.col("ObjectID")))
+        ),
         title_is_fallback=title.is_null(),
         object_name=object_name,
         classification=clean_text(pl.col("Classification")),

@@ -1,5 +1,7 @@
 """Rules several boundaries share: key formats, year ranges, start <= end."""
 
+from typing import Any
+
 import pandera.polars as pa
 import polars as pl
 from pandera.polars import PolarsData
@@ -10,11 +12,11 @@ KEY_PATTERN = r"^(walters|artic):\S+$"
 MIN_YEAR, MAX_YEAR = -10_000, 2_100
 
 
-def key_field(description: str, *, unique: bool = True) -> object:
+def key_field(description: str, *, unique: bool = True) -> Any:
     return pa.Field(unique=unique, str_matches=KEY_PATTERN, description=description)
 
 
-def year_field(description: str) -> object:
+def year_field(description: str) -> Any:
     return pa.Field(nullable=True, ge=MIN_YEAR, le=MAX_YEAR, description=description)
 
 

@@ -1,0 +1,136 @@
+"""Object dates: integer start and end years from structured fields or free date text.
+
+`parse_dates` adds these columns and keeps every other column and row as it is:
+
+``date_start_year``, ``date_end_year`` (Int32)
+    Chronological years, negative for BCE (1 BC = -1, no year 0 in the text); null when unknown.
+    Where both are set, start <= end, always.
+``date_precision`` (String)
+    How finely the date text states the date: ``"year"`` (one year, or a full calendar date),
+    ``"decade"`` ("1920s"), ``"century"`` ("5th century BC", "early 16th century", "1800s"),
+    ``"millennium"``, ``"range"`` (two different years, mixed units, or an open bound such as
+    "before 1842"). A range within one unit keeps the unit ("15th-16th century" is "century").
+    When the text gives no date but the structured years are used: "year" if begin == end, else
+    "range". Null when the years are unknown.
+``date_uncertain`` (Boolean, never null)
+    The text hedges: "ca."/"c."/"circa"/"about", "?", "probably"/"possibly", "or" and "/"
+    alternatives.
+``date_source`` (String)
+    ``"structured"`` (the source's begin/end years), ``"text"`` (parsed from the text) or null.
+Flags (Boolean, never null), for the metadata counts:
+    ``date_sentinel``: the structured pair was 0/0, the sources' "no date";
+    ``date_bce``: the resulting start year is BCE;
+    ``date_hijri``: the text gives a Hijri (AH) date; the years are CE regardless, the stated CE year
+    when the text has one ("1028 AH/AD 1618-1619"), else converted as CE = AH - AH/33 + 622;
+    ``date_inverted``: the structured begin > end;
+    ``date_inverted_resolved``: inverted, and the text gave a consistent range that was used.
+
+Rules:
+
+- Structured years are used when they are real: both set, not the 0/0 sentinel, begin <= end. They
+  are kept as given (Walters writes "1st century" as 0..99). They win over the text even when the
+  text reads differently, because the museum set them deliberately (e.g. widening "ca. 1480").
+- Otherwise the text is parsed (grammar in `transforms.date_text`). An inverted structured pair is
+  replaced by the text only when the text gives both years; otherwise both years are null. Nothing is
+  ever swapped.
+- Centuries count from year 1: 15th century = 1401-1500; 5th century BC = -500..-401; 2nd millennium
+  BC = -2000..-1001. "early"/"mid"/"late" are the first/middle/last third of the span (early 15th
+  century = 1401-1433), "first/second half" and "1st..4th quarter" likewise. "1800s" is 1800-1899.
+- "ca." does not widen the years; it only sets ``date_uncertain``.
+- A text with several ";"-separated parts ("Blade: 1551-1552; Hilt: 1761") covers them all: earliest
+  start to latest end. Within a part the first date expression counts
+  ("1580-1620, with later additions" is 1580-1620).
+"""
+
+from collections.abc import Callable
+
+import polars as pl
+
+from transforms import date_text
+
+# Temporary columns, dropped before returning; the prefix keeps them clear of source columns.
+_TMP = "__parse_dates_"
+_PARTS, _UNCERTAIN, _HIJRI = f"{_TMP}parts", f"{_TMP}uncertain", f"{_TMP}hijri"
+_START, _END, _PRECISIONS = f"{_TMP}start", f"{_TMP}end", f"{_TMP}precisions"
+_BEGIN_S, _END_S = f"{_TMP}begin", f"{_TMP}end_s"
+
+
+def _each_part(step: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """Apply a `date_text` step to every ";"-part of the text (a list column)."""
+    return pl.col(_PARTS).list.eval(step(pl.element()))
+
+
+def _part_field(name: str) -> pl.Expr:
+    return pl.col(_PARTS).list.eval(pl.element().struct.field(name))
+
+
+def parse_dates(lf: pl.LazyFrame, *, text: str, begin: str, end: str) -> pl.LazyFrame:
+    """Add date_start_year, date_end_year, date_precision, date_uncertain, date_source and flags.
+
+    `text` names the free date text (String), `begin`/`end` the source's structured years (Int64,
+    may be null). See the module docstring for the rules.
+    """
+    norm = date_text.normalise_text(pl.col(text))
+    lf = lf.with_columns(
+        date_text.is_uncertain(norm).alias(_UNCERTAIN),
+        # Read before the AH parts are stripped from texts that also give the CE year.
+        date_text.has_hijri(norm).fill_null(False).alias(_HIJRI),
+        # Every ";"-part is parsed alike ("Blade: 1551-1552; Hilt: 1761"). Each step is its own
+        # column: nesting them in one expression would copy sub-expressions exponentially.
+        date_text.strip_hedges(norm).str.split(";").alias(_PARTS),
+    )
+    lf = lf.with_columns(_each_part(lambda part: date_text.match_segment(date_text.prepare_segment(part))))
+    for step in date_text.STEPS:
+        lf = lf.with_columns(_each_part(step))
+    lf = lf.with_columns(
+        # The text covers all its parts: earliest start to latest end.
+        _part_field("start").list.min().alias(_START),
+        _part_field("end").list.max().alias(_END),
+        _part_field("precision").list.drop_nulls().alias(_PRECISIONS),
+        # Out-of-range structured years (beyond Int32) count as missing, not as an error.
+        pl.col(begin).cast(pl.Int32, strict=False).alias(_BEGIN_S),
+        pl.col(end).cast(pl.Int32, strict=False).alias(_END_S),
+    )
+    temporary = [_PARTS, _UNCERTAIN, _HIJRI, _START, _END, _PRECISIONS, _BEGIN_S, _END_S]
+    return lf.with_columns(**_resolve()).drop(temporary)
+
+
+def _text_precision() -> pl.Expr:
+    """One part: its precision. Several: their common unit ("Bust: 19th century; Plaquette: 18th
+    century" is "century"), else "range"."""
+    precisions = pl.col(_PRECISIONS)
+    first = precisions.list.first()
+    common = (precisions.list.n_unique() == 1) & ((precisions.list.len() == 1) | (first != "year"))
+    return pl.when(common).then(first).when(precisions.list.len() > 1).then(pl.lit(date_text.RANGE))
+
+
+def _resolve() -> dict[str, pl.Expr]:
+    """Final columns: structured years when real, else the text, with the quirk flags."""
+    b, e = pl.col(_BEGIN_S), pl.col(_END_S)
+    ts, te = pl.col(_START).cast(pl.Int32, strict=False), pl.col(_END).cast(pl.Int32, strict=False)
+    # Parts open at different ends ("before 1842; after 1900") can cross: unknown, never swapped.
+    crossed = (ts > te).fill_null(False)
+    ts, te = pl.when(~crossed).then(ts), pl.when(~crossed).then(te)
+
+    sentinel = ((b == 0) & (e == 0)).fill_null(False)
+    inverted = (b > e).fill_null(False)
+    real = b.is_not_null() & e.is_not_null() & ~sentinel & ~inverted
+    text_any = ts.is_not_null() | te.is_not_null()
+    # An inverted pair may only be replaced by a full range from the text.
+    use_text = ~real & text_any & (~inverted | (ts.is_not_null() & te.is_not_null()))
+    start = pl.when(real).then(b).when(use_text).then(ts)
+    structured_precision = pl.when(b == e).then(pl.lit("year")).otherwise(pl.lit(date_text.RANGE))
+    return {
+        "date_start_year": start,
+        "date_end_year": pl.when(real).then(e).when(use_text).then(te),
+        "date_precision": pl.when(real | use_text).then(
+            pl.when(text_any).then(_text_precision()).otherwise(structured_precision)
+        ),
+        "date_uncertain": pl.col(_UNCERTAIN),
+        "date_source": pl.when(real).then(pl.lit("structured")).when(use_text).then(pl.lit("text")),
+        "date_sentinel": sentinel,
+        "date_bce": (start < 0).fill_null(False),
+        "date_hijri": pl.col(_HIJRI),
+        "date_inverted": inverted,
+        "date_inverted_resolved": inverted & use_text,
+    }
