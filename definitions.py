@@ -11,6 +11,7 @@ from harvest import walters as walters_harvest
 from outputs import assets as output_assets
 from shared.jobs import nightly, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
+from shared.sensors import sensors_for
 from transforms import assets as transform_assets
 
 
@@ -30,6 +31,7 @@ def make_definitions(settings: Settings) -> dg.Definitions:
         ],
         jobs=[nightly],
         schedules=[nightly_schedule_for(settings.timezone)],
+        sensors=sensors_for(settings.failure_webhook_url),
         resources=build_resources(settings),
     )
 

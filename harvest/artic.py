@@ -7,13 +7,23 @@ re-harvests everything, which is also what a first run does.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import dagster as dg
+import pandera.polars as pa
 import polars as pl
 
+from harvest.http import HarvestError
 from harvest.pagination import harvest_artic
-from harvest.raw import checked_raw, raw_check_specs, records_to_frame, snapshot_changes, unexpected_fields
+from harvest.raw import (
+    check_keys,
+    checked_raw,
+    harvest_failure,
+    raw_check_specs,
+    records_to_frame,
+    snapshot_changes,
+    unexpected_fields,
+)
 from harvest.schemas import ARTIC_AGENT_FIELDS, ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_FIELDS, ARTIC_ARTWORK_SCHEMA
 from harvest.sources import ArticApi
 from shared.metadata import harvest_metadata
@@ -28,10 +38,29 @@ class ArticHarvestConfig(dg.Config):
     full_refresh: bool = False
 
 
+def latest_instant(timestamps: Iterable[str | None]) -> str | None:
+    """The latest of ISO 8601 timestamps as an instant, written back as ISO 8601 with its offset.
+
+    AIC writes `updated_at` in Chicago time, whose offset changes with daylight saving time
+    (-05:00 / -06:00), so the largest string is not the latest instant: "2024-11-03T01:30:00-05:00"
+    sorts after "2024-11-03T01:10:00-06:00" yet is 40 minutes earlier. A timestamp without an
+    offset is taken as UTC, as Elasticsearch does. The result keeps the winner's own offset
+    (`datetime.isoformat`), the form the search's `range` query accepts. None when there is none.
+    """
+    instants = []
+    for text in timestamps:
+        if not text:
+            continue
+        parsed = dt.datetime.fromisoformat(text)
+        instants.append(parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC))
+    return max(instants).isoformat() if instants else None
+
+
 def _high_water_mark(previous: pl.LazyFrame | None) -> str | None:
+    """The latest `updated_at` in the previous snapshot (None: no snapshot, harvest everything)."""
     if previous is None:
         return None
-    return previous.select(pl.col("updated_at").max()).collect().item()
+    return latest_instant(previous.select(pl.col("updated_at").unique()).collect().to_series())
 
 
 def _merge(previous: pl.LazyFrame | None, fresh: pl.DataFrame) -> pl.DataFrame:
@@ -43,7 +72,7 @@ def _merge(previous: pl.LazyFrame | None, fresh: pl.DataFrame) -> pl.DataFrame:
 
 
 def _artic_asset(
-    resource: str, schema: pl.Schema, fields: tuple[str, ...], model: type
+    resource: str, schema: pl.Schema, fields: tuple[str, ...], model: type[pa.DataFrameModel]
 ) -> dg.AssetsDefinition:
     name = f"artic_{resource}_raw"
 
@@ -66,8 +95,12 @@ def _artic_asset(
         path = lakehouse.table_path(name)
         previous = pl.scan_parquet(path) if path.exists() and not config.full_refresh else None
         since = _high_water_mark(previous)
-        with artic_api.harvester() as http:
-            harvest = harvest_artic(http, resource, fields, updated_since=since)
+        try:
+            with artic_api.harvester() as http:
+                harvest = harvest_artic(http, resource, fields, updated_since=since)
+        except HarvestError as error:
+            raise harvest_failure(error) from None
+        check_keys(name, harvest.records, harvest.pages, key="id")
         fresh = records_to_frame(
             harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at
         )

@@ -32,6 +32,6 @@ def read_export(location: str, name: str) -> pl.DataFrame:
             )
         source, where = found, str(found)
     try:
-        return pl.read_csv(source, infer_schema=False, missing_utf8_is_empty_string=False)
+        return pl.read_csv(source, infer_schema=False, empty_string_is_null=True)
     except pl.exceptions.PolarsError as error:
         raise ValueError(f"Walters export {name!r} at {where} could not be read as CSV: {error}") from error

@@ -7,8 +7,8 @@ the previous raw snapshot stays in the lake and nothing downstream runs.
 """
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, cast
 
 import dagster as dg
 import pandera.polars as pa
@@ -51,6 +51,56 @@ def records_to_frame(
     )
 
 
+def check_keys(
+    asset: str,
+    records: Sequence[dict[str, Any]],
+    pages: Sequence[int],
+    *,
+    key: str,
+    kind: type = int,
+    label: str | None = None,
+) -> None:
+    """Fail naming the records whose ``key`` is missing or not a ``kind``, before any frame is built.
+
+    Parsing makes a value of the wrong type null, and a record without its key cannot be named by
+    it afterwards; here it is named by the value it came with, its page and ``label`` (e.g. the
+    accession number)."""
+    bad = [
+        (record, page)
+        for record, page in zip(records, pages, strict=True)
+        if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool)
+    ]
+    if not bad:
+        return
+    named = [
+        f"{key}={record.get(key)!r} (page {page}"
+        + (f", {label}={record.get(label)!r}" if label else "")
+        + ")"
+        for record, page in bad[:10]
+    ]
+    raise dg.Failure(
+        description=(
+            f"{asset}: {len(bad)} record(s) whose {key} is missing or not {kind.__name__}: "
+            f"{'; '.join(named)}. Nothing was written: the previous raw snapshot stays in place."
+        ),
+        metadata={"bad_records": dg.MetadataValue.int(len(bad))},
+    )
+
+
+def harvest_failure(error: Exception) -> dg.Failure:
+    """A harvest that could not complete as a Dagster failure: the message names the source, the
+    URL (secrets shown as ***), the attempts and the last status; nothing was written."""
+    metadata: dict[str, Any] = {}
+    for name in ("source", "url", "attempts", "status", "reason"):
+        value = getattr(error, name, None)
+        if value is not None:
+            metadata[name] = value
+    return dg.Failure(
+        description=f"{error}. Nothing was written: the previous raw snapshot stays in place.",
+        metadata=metadata,
+    )
+
+
 def unexpected_fields(records: Sequence[dict[str, Any]], schema: pl.Schema) -> list[str]:
     """Fields the records carry that ``schema`` does not name: the source has changed."""
     seen: set[str] = set()
@@ -66,7 +116,7 @@ def checked_raw(
     *,
     key: str,
     new_fields: list[str],
-    metadata: dict[str, object],
+    metadata: Mapping[str, Any],
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
     """Yield the frame for the lake and its check results, or fail naming the bad records."""
     failures = validate_frame(model, frame)
@@ -86,7 +136,7 @@ def checked_raw(
                 f"({'; '.join(problems[:10])}) in records with {key} {keys}. "
                 "Nothing was written: the previous raw snapshot stays in place."
             ),
-            metadata=failure_metadata(failures),
+            metadata=cast(dict[str, Any], failure_metadata(failures)),
         )
     yield dg.Output(frame, metadata=metadata)
     yield dg.AssetCheckResult(

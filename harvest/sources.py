@@ -4,6 +4,8 @@ With no base URL a source is the embedded replay of the data shipped in harvest/
 through the same HTTP client code as a real server (an in-process transport instead of a socket).
 """
 
+from typing import Any
+
 import dagster as dg
 import httpx
 
@@ -21,37 +23,64 @@ ARTIC_USER_AGENT = "collection-lakehouse (museum analytics pipeline; nightly har
 
 
 class _ApiSource(dg.ConfigurableResource):
+    """Where a source is and how hard to push it. The retry fields are stamina's exponential
+    backoff with jitter (first wait, cap, jitter) and the cap on a server's `Retry-After`."""
+
     base_url: str | None = None
     timeout_s: float = 30.0
     concurrency: int = 4
     requests_per_second: float | None = None
     max_attempts: int = 6
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 30.0
+    backoff_jitter_s: float = 1.0
+    retry_after_max_s: float = 60.0
 
     @property
     def is_replay(self) -> bool:
         return not self.base_url
+
+    def _retry_settings(self) -> dict[str, Any]:
+        return {
+            "max_attempts": self.max_attempts,
+            "backoff_initial_s": self.backoff_initial_s,
+            "backoff_max_s": self.backoff_max_s,
+            "backoff_jitter_s": self.backoff_jitter_s,
+            "retry_after_max_s": self.retry_after_max_s,
+        }
 
     def _harvester(self, config: HttpConfig, replay: httpx.BaseTransport) -> HttpHarvester:
         return HttpHarvester(config, transport=replay if self.is_replay else None)
 
 
 class WaltersApi(_ApiSource):
-    """The Walters v1 API (`GET {base}/v1/objects`); unset base URL: the shipped 2,107-object sample."""
+    """The Walters v1 API (`GET {base}/v1/objects`); unset base URL: the shipped 2,107-object sample.
+
+    The key is a secret. A resource's configured values are written into the job snapshot that
+    Dagster stores with every run, so `shared.resources` binds a key from `WALTERS_API_KEY` as
+    `dg.EnvVar`: the snapshot then records only the variable's name, and `key()` reads the value
+    when the harvest starts.
+    """
 
     api_key: str = "offline"
     page_size: int = 100
+
+    def key(self) -> str:
+        """The key's value (read from the environment when it was bound as `dg.EnvVar`)."""
+        key = self.api_key
+        return (key.get_value() or "") if isinstance(key, dg.EnvVar) else key
 
     def harvester(self) -> HttpHarvester:
         config = HttpConfig(
             source="walters",
             base_url=self.base_url or WALTERS_REPLAY_URL,
-            params={"apikey": self.api_key},
+            params={"apikey": self.key()},
             secret_params=frozenset({"apikey"}),
             timeout_s=self.timeout_s,
             page_size=self.page_size,
             concurrency=self.concurrency,
             requests_per_second=self.requests_per_second,
-            max_attempts=self.max_attempts,
+            **self._retry_settings(),
         )
         return self._harvester(config, walters_replay_transport())
 
@@ -74,7 +103,7 @@ class ArticApi(_ApiSource):
             concurrency=self.concurrency,
             # The replay answers in-process: no server to be polite to.
             requests_per_second=None if self.is_replay else self.requests_per_second,
-            max_attempts=self.max_attempts,
+            **self._retry_settings(),
         )
         return self._harvester(config, artic_replay_transport())
 

@@ -8,11 +8,21 @@ import datetime as dt
 from collections.abc import Iterator
 
 import dagster as dg
+import pandera.polars as pa
 import polars as pl
 
 from harvest.exports import read_export
+from harvest.http import HarvestError
 from harvest.pagination import harvest_walters
-from harvest.raw import checked_raw, raw_check_specs, records_to_frame, snapshot_changes, unexpected_fields
+from harvest.raw import (
+    check_keys,
+    checked_raw,
+    harvest_failure,
+    raw_check_specs,
+    records_to_frame,
+    snapshot_changes,
+    unexpected_fields,
+)
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import WaltersApi, WaltersExports
 from shared.checks import model_check
@@ -43,8 +53,12 @@ def walters_objects_raw(
     """Walters object records as the v1 API served them, page by page, each object once; nested
     Creators, Geographies, Images kept nested; plus source, page and harvested_at."""
     harvested_at = dt.datetime.now(dt.UTC)
-    with walters_api.harvester() as http:
-        harvest = harvest_walters(http)
+    try:
+        with walters_api.harvester() as http:
+            harvest = harvest_walters(http)
+    except HarvestError as error:
+        raise harvest_failure(error) from None
+    check_keys("walters_objects_raw", harvest.records, harvest.pages, key="ObjectID", label="ObjectNumber")
     frame = records_to_frame(
         harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
     ).sort("ObjectID")
@@ -64,7 +78,7 @@ def walters_objects_raw(
     )
 
 
-def _export_asset(name: str, model: type, description: str) -> dg.AssetsDefinition:
+def _export_asset(name: str, model: type[pa.DataFrameModel], description: str) -> dg.AssetsDefinition:
     @lake_asset(
         stage="harvest",
         kinds=("python", "csv", "parquet"),

@@ -5,12 +5,14 @@ leaves the museum team yesterday's database and export, byte for byte.
 """
 
 from datetime import timedelta
+from typing import Any
 
 import dagster as dg
 
 from outputs.database import build_database
 from outputs.search_export import write_search_export
 from outputs.tables import TABLES
+from shared.metadata import timed
 from shared.resources import Lakehouse
 from shared.stages import OWNERS
 
@@ -31,17 +33,15 @@ NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(
 def analytics_database(lakehouse: Lakehouse) -> dg.MaterializeResult:
     """The DuckDB analytics database ($DATA_DIR/analytics.duckdb): the model's tables with primary
     keys and column comments, and views for the collections team's questions."""
-    rows = build_database(
-        lakehouse.database_path,
-        TABLES,
-        {table.name: lakehouse.table_path(table.name) for table in TABLES},
-    )
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(lakehouse.database_path)),
-            **{f"rows/{name}": dg.MetadataValue.int(count) for name, count in rows.items()},
-        }
-    )
+    metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.database_path))}
+    with timed(metadata):
+        rows = build_database(
+            lakehouse.database_path,
+            TABLES,
+            {table.name: lakehouse.table_path(table.name) for table in TABLES},
+        )
+    metadata.update({f"rows/{name}": dg.MetadataValue.int(count) for name, count in rows.items()})
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(
@@ -56,13 +56,11 @@ def search_export(lakehouse: Lakehouse) -> dg.MaterializeResult:
     """The search export ($DATA_DIR/exports/objects.ndjson): one JSON document per object with its
     agents, places and images nested, ready for a search index."""
     target = lakehouse.exports_dir / "objects.ndjson"
-    documents = write_search_export(lakehouse.database_path, target)
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(target)),
-            "dagster/row_count": dg.MetadataValue.int(documents),
-        }
-    )
+    metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(target))}
+    with timed(metadata):
+        documents = write_search_export(lakehouse.database_path, target)
+    metadata["dagster/row_count"] = dg.MetadataValue.int(documents)
+    return dg.MaterializeResult(metadata=metadata)
 
 
 assets = [analytics_database, search_export]

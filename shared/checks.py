@@ -148,7 +148,10 @@ def key_check(asset: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
         name=f"{asset}__{check_name}",
         specs=[
             dg.AssetCheckSpec(
-                check_name, asset=asset, blocking=True, description=f"({', '.join(key)}) is non-null and unique"
+                check_name,
+                asset=asset,
+                blocking=True,
+                description=f"({', '.join(key)}) is non-null and unique",
             )
         ],
         ins={"frame": dg.AssetIn(asset)},

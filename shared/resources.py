@@ -39,10 +39,15 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     def get(name: str, default: str | None) -> str | None:
         return env.get(name) or default
 
+    # Dagster stores resource config with every run: a key from the environment is bound by name
+    # (dg.EnvVar, read when the harvest starts), so its value never lands in the run history.
+    key_from_env = env is os.environ and bool(env.get("WALTERS_API_KEY"))
     return Settings(
         data_dir=get("DATA_DIR", defaults.data_dir) or defaults.data_dir,
         walters_api_url=get("WALTERS_API_URL", None),
-        walters_api_key=get("WALTERS_API_KEY", defaults.walters_api_key) or defaults.walters_api_key,
+        walters_api_key=dg.EnvVar("WALTERS_API_KEY")
+        if key_from_env
+        else (get("WALTERS_API_KEY", defaults.walters_api_key) or defaults.walters_api_key),
         walters_exports_url=get("WALTERS_EXPORTS_URL", None),
         artic_api_url=get("ARTIC_API_URL", None),
         timezone=get("NIGHTLY_TIMEZONE", defaults.timezone) or defaults.timezone,

@@ -23,13 +23,17 @@ Flags (Boolean, never null), for the metadata counts:
     ``date_hijri``: the text gives a Hijri (AH) date; the years are CE regardless, the stated CE year
     when the text has one ("1028 AH/AD 1618-1619"), else converted as CE = AH - AH/33 + 622;
     ``date_inverted``: the structured begin > end;
-    ``date_inverted_resolved``: inverted, and the text gave a consistent range that was used.
+    ``date_inverted_resolved``: inverted, and the text gave a consistent range that was used;
+    ``date_contradicted``: the structured pair does not overlap the text's range at all, so the text
+    was used.
 
 Rules:
 
-- Structured years are used when they are real: both set, not the 0/0 sentinel, begin <= end. They
-  are kept as given (Walters writes "1st century" as 0..99). They win over the text even when the
-  text reads differently, because the museum set them deliberately (e.g. widening "ca. 1480").
+- Structured years are used when they are real: both set, not the 0/0 sentinel, begin <= end, and
+  overlapping the range the text gives (if it gives one). They are kept as given (Walters writes
+  "1st century" as 0..99) and win over a text that reads a little differently, because the museum
+  set them deliberately (e.g. widening "ca. 1480"); a pair that misses the text's range entirely
+  ("2nd half 19th century" stored as 2..2) is a slip, and the text wins.
 - Otherwise the text is parsed (grammar in `transforms.date_text`). An inverted structured pair is
   replaced by the text only when the text gives both years; otherwise both years are null. Nothing is
   ever swapped.
@@ -114,7 +118,12 @@ def _resolve() -> dict[str, pl.Expr]:
 
     sentinel = ((b == 0) & (e == 0)).fill_null(False)
     inverted = (b > e).fill_null(False)
-    real = b.is_not_null() & e.is_not_null() & ~sentinel & ~inverted
+    plausible = b.is_not_null() & e.is_not_null() & ~sentinel & ~inverted
+    # A structured pair that does not even overlap the text's full range is a data-entry slip
+    # ("2nd half 19th century" stored as 2..2, "early 1st millennium BC" as -10000..-7500):
+    # the text, which people read, wins, and the row is flagged.
+    contradicted = (plausible & ts.is_not_null() & te.is_not_null() & ((b > te) | (e < ts))).fill_null(False)
+    real = plausible & ~contradicted
     text_any = ts.is_not_null() | te.is_not_null()
     # An inverted pair may only be replaced by a full range from the text.
     use_text = ~real & text_any & (~inverted | (ts.is_not_null() & te.is_not_null()))
@@ -133,4 +142,5 @@ def _resolve() -> dict[str, pl.Expr]:
         "date_hijri": pl.col(_HIJRI),
         "date_inverted": inverted,
         "date_inverted_resolved": inverted & use_text,
+        "date_contradicted": contradicted,
     }

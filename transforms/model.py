@@ -53,6 +53,7 @@ OBJECT_SCHEMA = pl.Schema(
         "date_hijri": pl.Boolean,
         "date_inverted": pl.Boolean,
         "date_inverted_resolved": pl.Boolean,
+        "date_contradicted": pl.Boolean,
         "dimensions_text": pl.String,
         "height_cm": pl.Float64,
         "width_cm": pl.Float64,

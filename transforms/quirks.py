@@ -16,6 +16,7 @@ def count_quirks(objects: pl.LazyFrame) -> pl.LazyFrame:
             date_sentinels_nulled=pl.col("date_sentinel").sum(),
             begin_after_end=pl.col("date_inverted").sum(),
             begin_after_end_resolved=pl.col("date_inverted_resolved").sum(),
+            structured_contradicted_by_text=pl.col("date_contradicted").sum(),
             dates_from_text=(pl.col("date_source") == "text").sum(),
             dates_unknown=pl.col("date_start_year").is_null().sum(),
             dates_uncertain=pl.col("date_uncertain").sum(),

@@ -32,6 +32,7 @@ ADDED = [
     "date_hijri",
     "date_inverted",
     "date_inverted_resolved",
+    "date_contradicted",
 ]
 FLAGS = [
     "date_uncertain",
@@ -40,6 +41,7 @@ FLAGS = [
     "date_hijri",
     "date_inverted",
     "date_inverted_resolved",
+    "date_contradicted",
 ]
 PRECISIONS = {"year", "decade", "century", "millennium", "range"}
 SCHEMA = {"text": pl.String, "begin": pl.Int64, "end": pl.Int64}
@@ -554,3 +556,20 @@ def test_year_ranges_round_trip(pairs: list[tuple[int, int]]) -> None:
 
     out = parse_text([text(s, e) for s, e in ranges])
     assert list(zip(out["date_start_year"], out["date_end_year"], strict=True)) == ranges
+
+
+def test_structured_years_that_miss_the_text_entirely_give_way_to_it() -> None:
+    """Real slips from the sample: 21638 stores "2nd half 19th century" as 2..2, 27843 stores
+    "early 1st millennium BC" as -10000..-7500; 7 stores "late 5th century BC" as -425..-401,
+    which overlaps the text and so stands."""
+    out = parse(
+        [
+            ("2nd half 19th century", 2, 2),
+            ("early 1st millennium BC", -10000, -7500),
+            ("late 5th century BC", -425, -401),
+        ]
+    )
+    assert out["date_contradicted"].to_list() == [True, True, False]
+    assert out["date_source"].to_list() == ["text", "text", "structured"]
+    assert out["date_start_year"].to_list() == [1851, -1000, -425]
+    assert out["date_end_year"].to_list() == [1900, -668, -401]

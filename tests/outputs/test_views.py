@@ -1,0 +1,182 @@
+"""The analytics database after one nightly run: views, keys, comments, read-only access, export.
+
+Every expected number is computed here with Polars from the lake's Parquet files, not by running
+the views' SQL again, so a wrong view (a bad filter, a wrong century) fails.
+"""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from outputs.database import connect_read_only
+from outputs.tables import TABLES
+
+pytestmark = pytest.mark.slow
+
+Run = tuple[Path, dg.ExecuteInProcessResult]
+
+
+def _lake(data_dir: Path, name: str) -> pl.DataFrame:
+    return pl.read_parquet(data_dir / "lake" / f"{name}.parquet")
+
+
+def _view(data_dir: Path, view: str) -> pl.DataFrame:
+    with connect_read_only(data_dir / "analytics.duckdb") as con:
+        return con.sql(f"SELECT * FROM {view}").pl()
+
+
+def _same(actual: pl.DataFrame, expected: pl.DataFrame) -> None:
+    """Equal as sets of rows, comparing values (integer widths may differ between engines)."""
+    columns = expected.columns
+    assert actual.columns == columns
+    assert sorted(actual.rows()) == sorted(expected.select(columns).rows())
+
+
+def test_objects_by_classification_century(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    objects = _lake(data_dir, "objects").filter(pl.col("date_start_year").is_not_null())
+    year = pl.col("date_start_year")
+    expected = (
+        objects.with_columns(
+            pl.col("classification").fill_null("(unclassified)"),
+            # 1..100 is the 1st century, 0 and -1..-99 the 1st century BCE (-1)
+            century=pl.when(year > 0).then((year - 1) // 100 + 1).otherwise(-((-year) // 100 + 1)),
+        )
+        .group_by("source", "classification", "century")
+        .agg(objects=pl.len())
+    )
+    actual = _view(data_dir, "objects_by_classification_century")
+    _same(actual, expected)
+    assert actual["objects"].sum() == objects.height
+    assert (actual["century"] < 0).any() and (actual["century"] > 0).any()  # the sample spans BCE and CE
+
+
+def test_objects_on_view(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    objects = _lake(data_dir, "objects")
+    expected = (
+        objects.with_columns(
+            status=pl.when(pl.col("on_view"))
+            .then(pl.lit("on view"))
+            .when(~pl.col("on_view"))
+            .then(pl.lit("in store"))
+            .otherwise(pl.lit("unknown"))
+        )
+        .group_by("source", "status")
+        .agg(objects=pl.len())
+    )
+    _same(_view(data_dir, "objects_on_view"), expected)
+
+
+def test_objects_with_images_by_department(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    objects = _lake(data_dir, "objects")
+    # Counted from the images table, not from objects.image_count: the two must agree.
+    with_images = _lake(data_dir, "images").select("object_key").unique().with_columns(has_image=True)
+    expected = (
+        objects.join(with_images, on="object_key", how="left")
+        .with_columns(pl.col("department").fill_null("(no department)"), pl.col("has_image").fill_null(False))
+        .group_by("source", "department")
+        .agg(objects=pl.len(), objects_with_images=pl.col("has_image").sum())
+    )
+    actual = _view(data_dir, "objects_with_images_by_department")
+    _same(actual.drop("share_with_images"), expected)
+    shares = actual.select(pl.col("share_with_images") - pl.col("objects_with_images") / pl.col("objects"))
+    assert (shares.to_series().abs() <= 0.0005).all()  # rounded to 3 places
+
+
+def test_top_creators(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    expected = (
+        _lake(data_dir, "object_agents")
+        .join(_lake(data_dir, "agents"), on="agent_key")
+        .group_by("agent_key", "source", "name")
+        .agg(objects=pl.col("object_key").n_unique())
+    )
+    actual = _view(data_dir, "top_creators")
+    _same(actual, expected)
+    counts = actual["objects"].to_list()
+    assert counts == sorted(counts, reverse=True) and counts[0] > 1
+
+
+def test_date_coverage_by_source(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    objects = _lake(data_dir, "objects")
+    expected = objects.group_by("source").agg(
+        objects=pl.len(),
+        dated=pl.col("date_start_year").count(),
+        dated_from_fields=(pl.col("date_source") == "structured").sum(),
+        dated_from_text=(pl.col("date_source") == "text").sum(),
+        uncertain=pl.col("date_uncertain").sum(),
+        earliest_year=pl.col("date_start_year").min(),
+        latest_year=pl.col("date_end_year").max(),
+    )
+    actual = _view(data_dir, "date_coverage_by_source")
+    _same(actual.drop("share_dated"), expected)
+    assert set(actual["source"]) == {"walters", "artic"}
+    assert (actual["dated"] > 0).all()
+
+
+def test_database_is_read_only_with_keys_and_comments(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    with connect_read_only(data_dir / "analytics.duckdb") as con:
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("CREATE TABLE scratch (x INTEGER)")
+        keys = {
+            table: tuple(columns)
+            for table, columns in con.sql(
+                "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                "WHERE constraint_type = 'PRIMARY KEY'"
+            ).fetchall()
+        }
+        comments = dict(
+            con.sql(
+                "SELECT column_name, comment FROM duckdb_columns() "
+                "WHERE table_name = 'objects' AND comment IS NOT NULL AND comment <> ''"
+            ).fetchall()
+        )
+    assert keys == {table.name: table.primary_key for table in TABLES}
+    assert {"object_key", "source", "title", "date_start_year"} <= comments.keys()
+
+
+def test_search_export_has_one_document_per_object(nightly_run: Run) -> None:
+    data_dir, _ = nightly_run
+    lines = (data_dir / "exports" / "objects.ndjson").read_text().splitlines()
+    documents = [json.loads(line) for line in lines]
+    keys = [document["object_key"] for document in documents]
+    assert sorted(keys) == sorted(_lake(data_dir, "objects")["object_key"].to_list())
+    assert len(set(keys)) == len(keys)
+    by_key = {document["object_key"]: document for document in documents}
+    for name in ("agents", "places", "images"):
+        assert all(isinstance(document[name], list) for document in documents), name
+    # The nesting matches the link tables: same agents per object, same image count.
+    links = _lake(data_dir, "object_agents").group_by("object_key").agg(pl.col("agent_key").sort())
+    for object_key, agent_keys in links.head(200).iter_rows():
+        assert sorted(a["agent_key"] for a in by_key[object_key]["agents"]) == agent_keys
+    images = _lake(data_dir, "images").group_by("object_key").len()
+    for object_key, count in images.head(200).iter_rows():
+        assert len(by_key[object_key]["images"]) == count
+    assert any(document["places"] for document in documents)
+
+
+def test_every_materialization_shows_rows_schema_preview_and_outputs_their_duration(
+    nightly_run: Run,
+) -> None:
+    _, result = nightly_run
+    events = result.get_asset_materialization_events()
+    metadata = {e.materialization.asset_key.to_user_string(): e.materialization.metadata for e in events}
+    outputs = {"analytics_database", "search_export"}
+    assert len(metadata) > 20 and outputs <= metadata.keys()
+    for asset, entries in metadata.items():
+        if asset in outputs:
+            assert isinstance(entries["duration_s"].value, float), asset
+        else:  # every lake table, through the lake IO manager
+            assert {"dagster/row_count", "dagster/column_schema", "preview"} <= entries.keys(), asset
+            assert str(entries["preview"].value).startswith("|"), asset  # a markdown table
+    assert (
+        metadata["analytics_database"]["rows/objects"].value == metadata["objects"]["dagster/row_count"].value
+    )

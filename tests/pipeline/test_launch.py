@@ -1,0 +1,86 @@
+"""Acceptance: the README's command, `uv run dg launch --job nightly`, against a misbehaving Walters server.
+
+The loopback server serves the shipped Walters dump with 10% 5xx, 5% 429 (Retry-After), 5% cut-off
+bodies and pages that repeat a record. The run must succeed, land every served object in `objects`
+exactly once, and leave the API key nowhere: not in the command's output, not in the instance's
+storage (run and event log databases, compressed snapshots included) nor in the compute logs.
+"""
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from harvest.replay import WaltersReplay, load_walters_objects
+from outputs.database import connect_read_only
+from tests.servers import Faults, serve
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = "secret-test-key"
+FAULTS = Faults(error_rate=0.10, throttle_rate=0.05, retry_after_s=1, cutoff_rate=0.05, repeat_rate=0.2)
+
+
+def _texts_in(path: Path) -> list[bytes]:
+    """The bytes of a file, plus, for a SQLite database, every zlib-compressed blob in it decompressed
+    (Dagster stores job and plan snapshots compressed)."""
+    raw = path.read_bytes()
+    found = [raw]
+    if raw.startswith(b"SQLite format 3"):
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for table in tables:
+                for row in con.execute(f'SELECT * FROM "{table}"'):
+                    for value in row:
+                        if isinstance(value, bytes):
+                            found.append(value)
+                            with contextlib.suppress(zlib.error):
+                                found.append(zlib.decompress(value))
+                        elif isinstance(value, str):
+                            found.append(value.encode())
+    return found
+
+
+def test_dg_launch_survives_a_misbehaving_server_and_never_shows_the_key(tmp_path: Path) -> None:
+    objects = load_walters_objects()
+    data_dir, home = tmp_path / "data", tmp_path / "dagster_home"
+    home.mkdir()
+    with serve(WaltersReplay(objects), FAULTS, seed=38) as server:
+        env = {
+            **os.environ,
+            "DATA_DIR": str(data_dir),
+            "DAGSTER_HOME": str(home),
+            "WALTERS_API_URL": server.url,
+            "WALTERS_API_KEY": KEY,
+        }
+        for name in ("WALTERS_EXPORTS_URL", "ARTIC_API_URL"):
+            env.pop(name, None)
+        done = subprocess.run(
+            ["uv", "run", "dg", "launch", "--job", "nightly"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-5000:]
+    # The server did misbehave in every way the test promises.
+    assert {"error", "throttle", "cutoff", "repeat"} <= set(server.faults), server.faults
+
+    with connect_read_only(data_dir / "analytics.duckdb") as con:
+        rows = con.sql("SELECT source_id FROM objects WHERE source = 'walters'").fetchall()
+    served = sorted(str(record["ObjectID"]) for record in objects)
+    assert sorted(row[0] for row in rows) == served
+
+    assert KEY not in output
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files), "the run left no event log in DAGSTER_HOME"
+    leaks = [str(p.relative_to(home)) for p in files if any(KEY.encode() in t for t in _texts_in(p))]
+    assert not leaks, f"the API key is stored in {leaks}"
