@@ -28,6 +28,7 @@ def make_definitions(settings: Settings) -> dg.Definitions:
             *walters_harvest.asset_checks,
             *artic_harvest.asset_checks,
             *transform_assets.asset_checks,
+            *output_assets.asset_checks,
         ],
         jobs=[nightly],
         schedules=[nightly_schedule_for(settings.timezone)],

@@ -12,6 +12,7 @@ import dagster as dg
 from outputs.database import build_database
 from outputs.search_export import write_search_export
 from outputs.tables import TABLES
+from shared.checks import key_check
 from shared.metadata import timed
 from shared.resources import Lakehouse
 from shared.stages import OWNERS
@@ -64,3 +65,7 @@ def search_export(lakehouse: Lakehouse) -> dg.MaterializeResult:
 
 
 assets = [analytics_database, search_export]
+
+# Before output: every table without a Pandera model of its own (those are checked in
+# transforms/assets.py) has a unique, non-null primary key, or the database is not built.
+asset_checks = [key_check(table.name, table.primary_key) for table in TABLES if table.model is None]

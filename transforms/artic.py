@@ -8,7 +8,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, keep_latest, untitled
 from transforms.text import clean_label, clean_text
 
 SOURCE = "artic"
@@ -24,7 +24,7 @@ def _key(expr: pl.Expr) -> pl.Expr:
 
 def _latest(raw: pl.LazyFrame) -> pl.LazyFrame:
     """One row per id: the copy with the newest ``updated_at``, then the latest harvested."""
-    return raw.sort("id", "updated_at", "harvested_at").unique("id", keep="last", maintain_order=True)
+    return keep_latest(raw, "id", ["updated_at", "harvested_at"])
 
 
 def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:

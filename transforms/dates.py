@@ -72,8 +72,16 @@ def parse_dates(lf: pl.LazyFrame, *, text: str, begin: str, end: str) -> pl.Lazy
     """Add date_start_year, date_end_year, date_precision, date_uncertain, date_source and flags.
 
     `text` names the free date text (String), `begin`/`end` the source's structured years (Int64,
-    may be null). See the module docstring for the rules.
+    may be null). See the module docstring for the rules. Rows and their order are kept.
     """
+    # Museums write the same few thousand date texts on many objects: parse each distinct
+    # (text, begin, end) once and join the result back, instead of running the parser per row.
+    keys = [text, begin, end]
+    parsed = _parse_each(lf.select(keys).unique(), text=text, begin=begin, end=end)
+    return lf.join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str) -> pl.LazyFrame:
     norm = date_text.normalise_text(pl.col(text))
     lf = lf.with_columns(
         date_text.is_uncertain(norm).alias(_UNCERTAIN),

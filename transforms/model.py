@@ -107,6 +107,15 @@ def untitled(key: pl.Expr) -> pl.Expr:
     return pl.concat_str(pl.lit("Untitled ("), key, pl.lit(")"))
 
 
+def keep_latest(lf: pl.LazyFrame, key: str, order: list[str]) -> pl.LazyFrame:
+    """One row per ``key``: the last by ``order`` (e.g. the latest harvested copy of a record
+    served twice). Only the key and order columns are sorted, never the wide nested rows, which
+    keeps memory flat however large the table."""
+    indexed = lf.with_row_index("_row")
+    keep = indexed.select("_row", key, *order).sort(key, *order).unique(key, keep="last").select("_row")
+    return indexed.join(keep, on="_row", how="semi").drop("_row")
+
+
 def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     """Exactly ``schema``'s columns, in order and type; a column the source lacks is null."""
     have = lf.collect_schema()
@@ -120,9 +129,9 @@ def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
 
 
 def union_sources(*frames: pl.LazyFrame) -> pl.LazyFrame:
-    """All sources' frames of one shape as one, in key order (the first column is the key)."""
-    key = frames[0].collect_schema().names()[0]
-    return pl.concat(frames, how="vertical").sort(key)
+    """All sources' frames of one shape as one, source after source. Not sorted: each source's
+    frame has a fixed order already, and sorting wide nested rows would hold them all in memory."""
+    return pl.concat(frames, how="vertical")
 
 
 def creator_links(objects: pl.LazyFrame) -> pl.LazyFrame:

@@ -9,7 +9,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, keep_latest, untitled
 from transforms.people import parse_life_dates
 from transforms.text import clean_label, clean_text, split_list
 
@@ -105,8 +105,7 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
     title = clean_text(pl.col("Title"))
     object_name = clean_text(pl.col("ObjectName"))
     objects = (
-        raw.sort("ObjectID", "harvested_at", "page")
-        .unique("ObjectID", keep="last", maintain_order=True)
+        keep_latest(raw, "ObjectID", ["harvested_at", "page"])
         .with_columns(date_text=clean_text(pl.col("DateText")))
         .pipe(parse_dates, text="date_text", begin="DateBeginYear", end="DateEndYear")
         .pipe(parse_dimensions, text="Dimensions")
