@@ -10,6 +10,7 @@ Three changes to ``PolarsParquetIOManager``:
 """
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
@@ -20,8 +21,14 @@ from upath import UPath
 from shared.metadata import table_metadata
 
 
-def _temporary_sibling(path: UPath) -> UPath:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _atomically(path: UPath, write: Callable[[UPath], object]) -> None:
+    """``write`` a temporary sibling of ``path``, then put it in place in one rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(str(tmp), str(path))
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class LakeIOManager(PolarsParquetIOManager):
@@ -33,20 +40,10 @@ class LakeIOManager(PolarsParquetIOManager):
         return pl.scan_parquet(str(path))
 
     def sink_df_to_path(self, context: dg.OutputContext, df: pl.LazyFrame, path: UPath) -> None:
-        tmp = _temporary_sibling(path)
-        try:
-            super().sink_df_to_path(context, df, tmp)
-            os.replace(str(tmp), str(path))
-        finally:
-            tmp.unlink(missing_ok=True)
+        _atomically(path, lambda tmp: super(LakeIOManager, self).sink_df_to_path(context, df, tmp))
 
     def write_df_to_path(self, context: dg.OutputContext, df: pl.DataFrame, path: UPath) -> None:
-        tmp = _temporary_sibling(path)
-        try:
-            super().write_df_to_path(context, df, tmp)
-            os.replace(str(tmp), str(path))
-        finally:
-            tmp.unlink(missing_ok=True)
+        _atomically(path, lambda tmp: super(LakeIOManager, self).write_df_to_path(context, df, tmp))
 
     def get_metadata(self, context: dg.OutputContext, obj: Any) -> dict[str, Any]:
         if not isinstance(obj, pl.DataFrame | pl.LazyFrame):

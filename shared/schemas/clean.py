@@ -10,7 +10,7 @@ from shared.schemas.common import SOURCES, key_field, start_not_after_end, year_
 class CleanObjects(pa.DataFrameModel):
     """One row per object, conformed; nested creators, places and images kept."""
 
-    object_key: str = key_field("`<source>:<source_id>`, unique across sources")
+    object_key: str = key_field("`<source>:<source_id>`, e.g. `walters:7`, `artic:11`; unique across sources")
     source: str = pa.Field(isin=SOURCES, description="Which museum the record came from")
     source_id: str = pa.Field(description="The museum's own id of the object")
     title: str = pa.Field(str_length={"min_value": 1}, description="Title; never empty")

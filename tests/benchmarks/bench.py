@@ -1,0 +1,313 @@
+"""The transform graph and the database build at scale, measured against their floors.
+
+    uv run python tests/benchmarks/bench.py --objects 1000000 --json results.json [--seed 0] [--nightly]
+
+Generates (or reuses, cached by N and seed) an inflated raw lake (tests/benchmarks/scale.py), then
+runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` rusage):
+
+- clean, enrich, reshape: the same pure functions the assets call (transforms.assets), inputs
+  ``scan_parquet``, outputs ``sink_parquet`` (streaming engine, zstd, as the IO manager writes);
+- database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``;
+- floor_copy: a bare scan -> sink copy of the raw Walters Parquet (the transform stages' floor);
+- floor_duckdb: DuckDB ``CREATE TABLE AS SELECT * FROM read_parquet`` of the reshaped tables into a
+  fresh file (the database build's floor).
+
+``floor_ratio`` = (clean + enrich + reshape + database wall) / (floor_copy + floor_duckdb wall).
+The asset-only metadata (quirk counts, charts, Pandera checks) is not part of these stages.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+TRANSFORM_STAGES = ("clean", "enrich", "reshape")
+RESHAPED = (
+    "objects", "agents", "object_agents", "places", "object_places", "images", "exhibitions",
+    "object_exhibitions", "related_objects", "classifications", "departments",
+)  # fmt: skip
+
+
+# --- stages, each run in its own process ------------------------------------------------------
+
+
+def _scan(lake: Path, name: str):
+    import polars as pl
+
+    return pl.scan_parquet(str(lake / f"{name}.parquet"))
+
+
+def _sink(lf, lake: Path, name: str) -> None:
+    # As dagster-polars' sink_df_to_path with the project's defaults: zstd, no statistics.
+    lf.sink_parquet(str(lake / f"{name}.parquet"), compression="zstd", statistics=False)
+
+
+def stage_clean(lake: Path) -> None:
+    import polars as pl
+
+    from transforms import artic, walters
+
+    _sink(walters.clean_walters_objects(_scan(lake, "walters_objects_raw")), lake, "walters_objects_clean")
+    _sink(walters.clean_walters_creators(_scan(lake, "walters_creators_raw")), lake, "walters_creators_clean")
+    _sink(
+        walters.clean_walters_exhibitions(_scan(lake, "walters_exhibitions_raw")),
+        lake,
+        "walters_exhibitions_clean",
+    )
+    _sink(
+        walters.clean_walters_relationships(_scan(lake, "walters_relationships_raw")),
+        lake,
+        "walters_relationships_clean",
+    )
+    raw = _scan(lake, "artic_artworks_raw")
+    names = raw.collect_schema().names()
+    iiif = None
+    if "iiif_url" in names:
+        iiif = raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
+    _sink(
+        artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL), lake, "artic_artworks_clean"
+    )
+    _sink(artic.clean_artic_agents(_scan(lake, "artic_agents_raw")), lake, "artic_agents_clean")
+
+
+def stage_enrich(lake: Path) -> None:
+    from transforms import model
+
+    objects = model.union_sources(_scan(lake, "walters_objects_clean"), _scan(lake, "artic_artworks_clean"))
+    _sink(objects, lake, "collection_objects")
+    agents = model.union_sources(_scan(lake, "walters_creators_clean"), _scan(lake, "artic_agents_clean"))
+    _sink(model.complete_agents(agents, _scan(lake, "collection_objects")), lake, "collection_agents")
+    _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
+
+
+def stage_reshape(lake: Path) -> None:
+    from transforms import model
+
+    def objects():
+        return _scan(lake, "collection_objects")
+
+    exhibitions = _scan(lake, "collection_exhibitions")
+    _sink(model.flatten_objects(objects()), lake, "objects")
+    _sink(_scan(lake, "collection_agents"), lake, "agents")
+    _sink(model.link_object_agents(objects()), lake, "object_agents")
+    _sink(model.extract_places(objects()), lake, "places")
+    _sink(model.link_object_places(objects()), lake, "object_places")
+    _sink(model.extract_images(objects()), lake, "images")
+    _sink(model.extract_exhibitions(objects(), exhibitions), lake, "exhibitions")
+    _sink(model.link_object_exhibitions(objects(), exhibitions), lake, "object_exhibitions")
+    _sink(
+        model.link_related_objects(objects(), _scan(lake, "walters_relationships_clean")),
+        lake,
+        "related_objects",
+    )
+    _sink(model.count_by(objects(), "classification"), lake, "classifications")
+    _sink(model.count_by(objects(), "department"), lake, "departments")
+
+
+def stage_database(lake: Path) -> None:
+    from outputs.database import build_database
+    from outputs.tables import TABLES
+
+    target = lake.parent / "analytics.duckdb"
+    rows = build_database(target, TABLES, {t.name: lake / f"{t.name}.parquet" for t in TABLES})
+    (lake.parent / "database_rows.json").write_text(json.dumps(rows))
+
+
+def stage_floor_copy(lake: Path) -> None:
+    _sink(_scan(lake, "walters_objects_raw"), lake.parent, "floor_copy")
+
+
+def stage_floor_duckdb(lake: Path) -> None:
+    import duckdb
+
+    target = lake.parent / "floor.duckdb"
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    try:
+        con.execute("SET preserve_insertion_order = false")  # as the build does: the fastest plain load
+        for name in RESHAPED:
+            con.execute(
+                f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(lake / f"{name}.parquet")]
+            )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    target.unlink(missing_ok=True)
+
+
+STAGES = {
+    "clean": stage_clean,
+    "enrich": stage_enrich,
+    "reshape": stage_reshape,
+    "database": stage_database,
+    "floor_copy": stage_floor_copy,
+    "floor_duckdb": stage_floor_duckdb,
+}
+
+
+# --- the driver -----------------------------------------------------------------------------------
+
+
+def run_stage(name: str, lake: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run one stage in a fresh interpreter; its wall time and its own peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--stage", name, "--lake", str(lake)],
+        cwd=ROOT,
+        env=env or os.environ.copy(),
+    )
+    _, status, _ = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"stage {name} failed with exit code {proc.returncode}")
+    # ru_maxrss of a child counts the parent's RSS at fork; the child's own VmHWM does not.
+    hwm_kb = int((lake.parent / f"{name}.hwm").read_text())
+    return {"wall_s": round(wall, 3), "peak_rss_mb": round(hwm_kb / 1024, 1)}
+
+
+def machine() -> dict[str, object]:
+    import duckdb
+    import polars as pl
+    import psutil
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "polars": pl.__version__,
+        "duckdb": duckdb.__version__,
+        "env": {k: v for k, v in os.environ.items() if k.startswith("POLARS_")},
+    }
+
+
+def raw_lake(objects: int, seed: int, cache: Path) -> tuple[Path, dict[str, int], float | None]:
+    from tests.benchmarks.scale import write_raw_lake
+
+    raw = cache / f"raw-{objects}-seed{seed}"
+    marker = raw / "rows.json"
+    if marker.exists():
+        return raw, json.loads(marker.read_text()), None
+    start = time.perf_counter()
+    rows = write_raw_lake(raw, objects, seed)
+    marker.write_text(json.dumps(rows))
+    return raw, rows, round(time.perf_counter() - start, 2)
+
+
+def nightly_wall() -> dict[str, float]:
+    """`uv run dg launch --job nightly` on the embedded default into a temporary DATA_DIR."""
+    with tempfile.TemporaryDirectory(prefix="bench-nightly-") as tmp:
+        env = {**os.environ, "DATA_DIR": str(Path(tmp) / "data"), "DAGSTER_HOME": str(Path(tmp) / "home")}
+        for name in ("WALTERS_API_URL", "WALTERS_EXPORTS_URL", "ARTIC_API_URL"):
+            env.pop(name, None)
+        Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+        start = time.perf_counter()
+        proc = subprocess.Popen(["uv", "run", "dg", "launch", "--job", "nightly"], cwd=ROOT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        return {
+            "wall_s": round(wall, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "exit_code": os.waitstatus_to_exitcode(status),
+            "database_exists": (Path(env["DATA_DIR"]) / "analytics.duckdb").exists(),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "collection-lakehouse-bench"
+    )
+    parser.add_argument("--nightly", action="store_true", help="also time `dg launch --job nightly` (sample)")
+    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
+    parser.add_argument("--lake", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.stage:  # a child: run one stage, then report its own peak (VmHWM: this process only)
+        STAGES[args.stage](args.lake)
+        hwm = next(
+            line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM")
+        )
+        (args.lake.parent / f"{args.stage}.hwm").write_text(hwm.split()[1])
+        return
+
+    raw, raw_rows, generate_s = raw_lake(args.objects, args.seed, args.cache)
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{args.objects}-", dir=args.cache))
+    lake = work / "lake"
+    shutil.copytree(raw, lake)
+    raw_bytes = (lake / "walters_objects_raw.parquet").stat().st_size
+    print(f"raw lake: {raw_rows['walters_objects_raw']:,} rows, {raw_bytes / 2**20:.0f} MB"
+          + (f" (generated in {generate_s} s)" if generate_s else " (cached)"), flush=True)  # fmt: skip
+    try:
+        stages: dict[str, dict[str, float]] = {}
+        for name in (*TRANSFORM_STAGES, "database"):
+            stages[name] = run_stage(name, lake)
+            print(f"  {name:<13} {stages[name]}", flush=True)
+        floors = {}
+        for name in ("floor_copy", "floor_duckdb"):
+            floors[name] = run_stage(name, lake)
+            print(f"  {name:<13} {floors[name]}", flush=True)
+        db_rows = json.loads((work / "database_rows.json").read_text())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = raw_rows["walters_objects_raw"]
+    for figures in (*stages.values(), *floors.values()):
+        figures["rows_per_s"] = round(rows / figures["wall_s"])
+    for name, figures in stages.items():
+        floor = floors["floor_duckdb" if name == "database" else "floor_copy"]["wall_s"]
+        figures["floor_ratio"] = round(figures["wall_s"] / floor, 2)
+    total = sum(s["wall_s"] for s in stages.values())
+    floor_total = sum(f["wall_s"] for f in floors.values())
+    result = {
+        "objects": args.objects,
+        "seed": args.seed,
+        "raw_rows": rows,
+        "raw_mb": round(raw_bytes / 2**20, 1),
+        "generate_s": generate_s,
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values()),
+        "wall_s": round(total, 3),
+        "floor_wall_s": round(floor_total, 3),
+        "floor_ratio": round(total / floor_total, 3),
+        "stages": stages,
+        "floors": floors,
+        "database_rows": db_rows,
+        "machine": machine(),
+    }
+    if args.nightly:
+        result["nightly"] = nightly_wall()
+    print(f"{'stage':<13} {'wall s':>8} {'peak MB':>9} {'rows/s':>10} {'x floor':>8}")
+    for name, f in {**stages, **floors}.items():
+        print(
+            f"{name:<13} {f['wall_s']:>8.2f} {f['peak_rss_mb']:>9.0f} {f['rows_per_s']:>10,} {f.get('floor_ratio', ''):>8}"
+        )
+    print(f"peak RSS {result['peak_rss_mb']} MB, floor_ratio {result['floor_ratio']}")
+    if "nightly" in result:
+        print(f"nightly (embedded sample): {result['nightly']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The benchmark runs end to end at a small N and reports its figures (not how fast they are)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harvest.replay import load_artic_records
+
+BENCH = Path(__file__).with_name("bench.py")
+N = 3_000
+
+
+@pytest.mark.slow
+def test_bench_reports_figures(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--objects",
+            str(N),
+            "--json",
+            str(out),
+            "--cache",
+            str(tmp_path / "cache"),
+        ],
+        check=True,
+        timeout=600,
+    )
+    result = json.loads(out.read_text())
+
+    assert result["objects"] == N
+    assert result["peak_rss_mb"] > 0
+    assert result["floor_ratio"] > 0
+    assert set(result["stages"]) == {"clean", "enrich", "reshape", "database"}
+    assert set(result["floors"]) == {"floor_copy", "floor_duckdb"}
+    for figures in (*result["stages"].values(), *result["floors"].values()):
+        for key in ("wall_s", "peak_rss_mb", "rows_per_s"):
+            assert figures[key] > 0, (key, figures)
+    assert result["peak_rss_mb"] == max(s["peak_rss_mb"] for s in result["stages"].values())
+    for key in ("cpu", "cores", "ram_gb", "polars", "duckdb"):
+        assert result["machine"][key]
+    # Every generated object lands in the database once, beside the AIC fixtures; served-twice rows do not.
+    assert result["raw_rows"] > N
+    assert result["database_rows"]["objects"] == N + len(load_artic_records("artworks"))
