@@ -8,7 +8,7 @@ the previous raw snapshot stays in the lake and nothing downstream runs.
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import dagster as dg
 import pandera.polars as pa
@@ -136,7 +136,7 @@ def checked_raw(
                 f"({'; '.join(problems[:10])}) in records with {key} {keys}. "
                 "Nothing was written: the previous raw snapshot stays in place."
             ),
-            metadata=cast(dict[str, Any], failure_metadata(failures)),
+            metadata=failure_metadata(failures),
         )
     yield dg.Output(frame, metadata=metadata)
     yield dg.AssetCheckResult(

@@ -83,7 +83,7 @@ class Inflator:
         self.seed = seed
         self.sample = _sample_frame()
         self.size = self.sample.height
-        self.step = int(self.sample["ObjectID"].max()) + 1
+        self.step = self.sample.select(pl.col("ObjectID").max()).item() + 1
         self.creators = _creators_export()
         self.n_creators = self.creators.height
         self.ids = self.creators["CreatorID"]
