@@ -6,7 +6,7 @@ checks stop everything downstream, so the database and the export keep the last 
 Failure cases go into the check's metadata, so the UI shows which records broke which rule.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import dagster as dg
@@ -64,6 +64,52 @@ def validate_frame(model: type[pa.DataFrameModel], frame: pl.LazyFrame | pl.Data
     return None
 
 
+Evaluation = tuple[bool, dict[str, Any]]
+
+
+def _lake_check(
+    asset: str,
+    check_name: str,
+    *,
+    description: str,
+    blocking: bool,
+    evaluate: Callable[..., Evaluation],
+    other: str | None = None,
+) -> dg.AssetChecksDefinition:
+    """An asset check that loads ``asset`` (and ``other``, if named) lazily from the lake and
+    reports ``evaluate(frame[, targets]) -> (passed, metadata)``. One builder for every check."""
+    ins = {"frame": dg.AssetIn(asset), **({"targets": dg.AssetIn(other)} if other else {})}
+    spec = dg.AssetCheckSpec(
+        check_name,
+        asset=asset,
+        blocking=blocking,
+        description=description,
+        additional_deps=[other] if other else None,
+    )
+    severity = dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN
+
+    def result(passed: bool, metadata: dict[str, Any]) -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(
+            asset_key=asset, check_name=check_name, passed=passed, severity=severity, metadata=metadata
+        )
+
+    decorate = dg.multi_asset_check(name=f"{asset}__{check_name}", specs=[spec], ins=ins)
+    # Inputs are annotated LazyFrame so the IO manager scans them lazily instead of loading them.
+    if other:
+
+        @decorate
+        def _compare(frame: pl.LazyFrame, targets: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+            yield result(*evaluate(frame, targets))
+
+        return _compare
+
+    @decorate
+    def _check(frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+        yield result(*evaluate(frame))
+
+    return _check
+
+
 def model_check(
     asset: str,
     model: type[pa.DataFrameModel],
@@ -71,52 +117,24 @@ def model_check(
     blocking: bool,
     description: str,
 ) -> dg.AssetChecksDefinition:
-    """An asset check ``<model>`` on ``asset``: blocking, or a warning where bad data may pass."""
-    severity = dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN
-    check_name = f"conforms_to_{model.__name__}"
+    """An asset check ``conforms_to_<model>`` on ``asset``: blocking, or a warning where bad data may pass."""
 
-    @dg.multi_asset_check(
-        name=f"{asset}__{check_name}",
-        specs=[dg.AssetCheckSpec(check_name, asset=asset, blocking=blocking, description=description)],
-        ins={"frame": dg.AssetIn(asset)},
-    )
-    def _check(frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+    def evaluate(frame: pl.LazyFrame) -> Evaluation:
         failures = validate_frame(model, frame)
         metadata: dict[str, Any] = {"model": model.__name__}
         if failures is not None:
             metadata.update(failure_metadata(failures))
-        yield dg.AssetCheckResult(
-            asset_key=asset,
-            check_name=check_name,
-            passed=failures is None,
-            severity=severity,
-            metadata=metadata,
-        )
+        return failures is None, metadata
 
-    return _check
+    return _lake_check(
+        asset, f"conforms_to_{model.__name__}", description=description, blocking=blocking, evaluate=evaluate
+    )
 
 
 def references_check(asset: str, column: str, *, target: str, target_column: str) -> dg.AssetChecksDefinition:
     """A blocking check that every ``asset.column`` value exists in ``target.target_column``."""
-    check_name = f"{column}_references_{target}"
 
-    @dg.multi_asset_check(
-        name=f"{asset}__{check_name}",
-        specs=[
-            dg.AssetCheckSpec(
-                check_name,
-                asset=asset,
-                blocking=True,
-                additional_deps=[target],
-                description=f"Every {column} points at an existing {target}.{target_column}",
-            )
-        ],
-        ins={
-            "frame": dg.AssetIn(asset),
-            "targets": dg.AssetIn(target),
-        },
-    )
-    def _check(frame: pl.LazyFrame, targets: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+    def evaluate(frame: pl.LazyFrame, targets: pl.LazyFrame) -> Evaluation:
         dangling = (
             frame.select(column)
             .drop_nulls()
@@ -125,50 +143,38 @@ def references_check(asset: str, column: str, *, target: str, target_column: str
             .sort(column)
             .collect()
         )
-        yield dg.AssetCheckResult(
-            asset_key=asset,
-            check_name=check_name,
-            passed=dangling.is_empty(),
-            metadata={
-                "dangling": dg.MetadataValue.int(dangling.height),
-                "dangling_examples": dg.MetadataValue.json(
-                    dangling[column].head(FAILURE_CASES_SHOWN).to_list()
-                ),
-            },
-        )
+        return dangling.is_empty(), {
+            "dangling": dg.MetadataValue.int(dangling.height),
+            "dangling_examples": dg.MetadataValue.json(dangling[column].head(FAILURE_CASES_SHOWN).to_list()),
+        }
 
-    return _check
+    return _lake_check(
+        asset,
+        f"{column}_references_{target}",
+        description=f"Every {column} points at an existing {target}.{target_column}",
+        blocking=True,
+        evaluate=evaluate,
+        other=target,
+    )
 
 
 def key_check(asset: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
     """A blocking check that ``key`` is non-null and unique in ``asset`` (its primary key)."""
-    check_name = "primary_key_unique"
 
-    @dg.multi_asset_check(
-        name=f"{asset}__{check_name}",
-        specs=[
-            dg.AssetCheckSpec(
-                check_name,
-                asset=asset,
-                blocking=True,
-                description=f"({', '.join(key)}) is non-null and unique",
-            )
-        ],
-        ins={"frame": dg.AssetIn(asset)},
-    )
-    def _check(frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+    def evaluate(frame: pl.LazyFrame) -> Evaluation:
         keys = frame.select(key)
         nulls = keys.filter(pl.any_horizontal(pl.col(key).is_null()))
         duplicated = keys.group_by(key).len().filter(pl.col("len") > 1).drop("len")
         bad = pl.concat([nulls, duplicated]).unique().sort(key, nulls_last=True).collect()
-        yield dg.AssetCheckResult(
-            asset_key=asset,
-            check_name=check_name,
-            passed=bad.is_empty(),
-            metadata={
-                "bad_keys": dg.MetadataValue.int(bad.height),
-                "bad_key_examples": dg.MetadataValue.json(bad.head(FAILURE_CASES_SHOWN).rows()),
-            },
-        )
+        return bad.is_empty(), {
+            "bad_keys": dg.MetadataValue.int(bad.height),
+            "bad_key_examples": dg.MetadataValue.json(bad.head(FAILURE_CASES_SHOWN).rows()),
+        }
 
-    return _check
+    return _lake_check(
+        asset,
+        "primary_key_unique",
+        description=f"({', '.join(key)}) is non-null and unique",
+        blocking=True,
+        evaluate=evaluate,
+    )
