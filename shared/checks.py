@@ -15,6 +15,8 @@ import polars as pl
 from pandera.config import ValidationDepth, config_context
 from pandera.errors import SchemaError, SchemaErrors
 
+from shared.metadata import markdown_table
+
 FAILURE_CASES_SHOWN = 20
 
 
@@ -29,14 +31,11 @@ def failure_metadata(failure_cases: pl.DataFrame) -> dict[str, Any]:
         pl.col("failure_case").cast(pl.String),
         pl.col("index").cast(pl.String),
     )
-    with pl.Config(
-        tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, tbl_rows=-1
-    ):
-        return {
-            "failures": dg.MetadataValue.int(failure_cases.height),
-            "failures_by_check": dg.MetadataValue.md(str(by_check)),
-            "failure_cases": dg.MetadataValue.md(str(shown)),
-        }
+    return {
+        "failures": dg.MetadataValue.int(failure_cases.height),
+        "failures_by_check": dg.MetadataValue.md(markdown_table(by_check)),
+        "failure_cases": dg.MetadataValue.md(markdown_table(shown)),
+    }
 
 
 def validate_frame(model: type[pa.DataFrameModel], frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame | None:

@@ -20,22 +20,28 @@ PREVIEW_ROWS = 5
 PREVIEW_TEXT_CHARS = 60
 
 
-def _preview_markdown(frame: pl.DataFrame) -> str:
-    """A markdown table; nested values shown as text, long text cut, so the table stays readable."""
-    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
-    shown = frame.drop(nested).select(
-        pl.all().cast(pl.String).str.slice(0, PREVIEW_TEXT_CHARS).str.replace_all(r"[|\n\r]", " ")
-    )
+def markdown_table(frame: pl.DataFrame) -> str:
+    """``frame`` as a markdown table, every row and column shown, for metadata the UI renders."""
     with pl.Config(
         tbl_formatting="MARKDOWN",
         tbl_hide_column_data_types=True,
         tbl_hide_dataframe_shape=True,
-        tbl_rows=PREVIEW_ROWS,
+        tbl_rows=-1,
         tbl_cols=-1,
         tbl_width_chars=10_000,
-        fmt_str_lengths=PREVIEW_TEXT_CHARS + 5,
+        fmt_str_lengths=1_000,
     ):
-        table = str(shown)
+        return str(frame)
+
+
+def _preview_markdown(frame: pl.DataFrame) -> str:
+    """A markdown table of the first rows; long text cut and nested columns listed by name only,
+    so the table stays readable."""
+    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
+    shown = frame.drop(nested).select(
+        pl.all().cast(pl.String).str.slice(0, PREVIEW_TEXT_CHARS).str.replace_all(r"[|\n\r]", " ")
+    )
+    table = markdown_table(shown.head(PREVIEW_ROWS))
     if nested:
         table += "\n\nNested columns not shown: " + ", ".join(f"`{n}`" for n in nested)
     return table

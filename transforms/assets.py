@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from shared.checks import model_check, references_check
-from shared.metadata import completeness_chart, objects_per_century_chart
+from shared.metadata import completeness_chart, markdown_table, objects_per_century_chart
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.output import Agents, ObjectAgents, Objects
 from shared.stages import lake_asset
@@ -69,7 +69,7 @@ def collection_objects(
     quirks = count_quirks(objects).collect()
     context.add_output_metadata(
         {
-            "quirks_by_source": dg.MetadataValue.md(_markdown(quirks)),
+            "quirks_by_source": dg.MetadataValue.md(markdown_table(quirks)),
             **{
                 f"quirks/{row['source']}/{name}": dg.MetadataValue.int(value)
                 for row in quirks.iter_rows(named=True)
@@ -172,13 +172,6 @@ def classifications(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
 def departments(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (source, department) with its object count."""
     return model.count_by(collection_objects, "department")
-
-
-def _markdown(frame: pl.DataFrame) -> str:
-    with pl.Config(
-        tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, tbl_cols=-1
-    ):
-        return str(frame)
 
 
 assets = [
