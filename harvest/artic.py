@@ -13,12 +13,11 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from harvest.http import HarvestError
 from harvest.pagination import harvest_artic
 from harvest.raw import (
     check_keys,
     checked_raw,
-    harvest_failure,
+    failing_cleanly,
     raw_check_specs,
     records_to_frame,
     snapshot_changes,
@@ -95,11 +94,8 @@ def _artic_asset(
         path = lakehouse.table_path(name)
         previous = pl.scan_parquet(path) if path.exists() and not config.full_refresh else None
         since = _high_water_mark(previous)
-        try:
-            with artic_api.harvester() as http:
-                harvest = harvest_artic(http, resource, fields, updated_since=since)
-        except HarvestError as error:
-            raise harvest_failure(error) from None
+        with failing_cleanly(), artic_api.harvester() as http:
+            harvest = harvest_artic(http, resource, fields, updated_since=since)
         check_keys(name, harvest.records, harvest.pages, key="id")
         fresh = records_to_frame(
             harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at

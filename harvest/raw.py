@@ -7,13 +7,15 @@ the previous raw snapshot stays in the lake and nothing downstream runs.
 """
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
+from harvest.http import HarvestError
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
 
@@ -87,18 +89,22 @@ def check_keys(
     )
 
 
-def harvest_failure(error: Exception) -> dg.Failure:
-    """A harvest that could not complete as a Dagster failure: the message names the source, the
-    URL (secrets shown as ***), the attempts and the last status; nothing was written."""
-    metadata: dict[str, Any] = {}
-    for name in ("source", "url", "attempts", "status", "reason"):
-        value = getattr(error, name, None)
-        if value is not None:
-            metadata[name] = value
-    return dg.Failure(
-        description=f"{error}. Nothing was written: the previous raw snapshot stays in place.",
-        metadata=metadata,
-    )
+@contextmanager
+def failing_cleanly() -> Generator[None]:
+    """Turn a harvest that could not complete into a Dagster failure whose message names the
+    source, the URL (secrets shown as ***), the attempts and the last status; nothing is written."""
+    try:
+        yield
+    except HarvestError as error:
+        metadata: dict[str, Any] = {}
+        for name in ("source", "url", "attempts", "status", "reason"):
+            value = getattr(error, name, None)
+            if value is not None:
+                metadata[name] = value
+        raise dg.Failure(
+            description=f"{error}. Nothing was written: the previous raw snapshot stays in place.",
+            metadata=metadata,
+        ) from None
 
 
 def unexpected_fields(records: Sequence[dict[str, Any]], schema: pl.Schema) -> list[str]:

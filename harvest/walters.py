@@ -12,12 +12,11 @@ import pandera.polars as pa
 import polars as pl
 
 from harvest.exports import read_export
-from harvest.http import HarvestError
 from harvest.pagination import harvest_walters
 from harvest.raw import (
     check_keys,
     checked_raw,
-    harvest_failure,
+    failing_cleanly,
     raw_check_specs,
     records_to_frame,
     snapshot_changes,
@@ -53,11 +52,8 @@ def walters_objects_raw(
     """Walters object records as the v1 API served them, page by page, each object once; nested
     Creators, Geographies, Images kept nested; plus source, page and harvested_at."""
     harvested_at = dt.datetime.now(dt.UTC)
-    try:
-        with walters_api.harvester() as http:
-            harvest = harvest_walters(http)
-    except HarvestError as error:
-        raise harvest_failure(error) from None
+    with failing_cleanly(), walters_api.harvester() as http:
+        harvest = harvest_walters(http)
     check_keys("walters_objects_raw", harvest.records, harvest.pages, key="ObjectID", label="ObjectNumber")
     frame = records_to_frame(
         harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
