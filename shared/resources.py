@@ -36,22 +36,22 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     defaults = Settings()
 
-    def get(name: str, default: str | None) -> str | None:
-        return env.get(name) or default
+    def get(name: str) -> str | None:
+        return env.get(name) or None
 
     # Dagster stores resource config with every run: a key from the environment is bound by name
     # (dg.EnvVar, read when the harvest starts), so its value never lands in the run history.
-    key_from_env = env is os.environ and bool(env.get("WALTERS_API_KEY"))
+    key_from_env = env is os.environ and get("WALTERS_API_KEY") is not None
     return Settings(
-        data_dir=get("DATA_DIR", defaults.data_dir) or defaults.data_dir,
-        walters_api_url=get("WALTERS_API_URL", None),
+        data_dir=get("DATA_DIR") or defaults.data_dir,
+        walters_api_url=get("WALTERS_API_URL"),
         walters_api_key=dg.EnvVar("WALTERS_API_KEY")
         if key_from_env
-        else (get("WALTERS_API_KEY", defaults.walters_api_key) or defaults.walters_api_key),
-        walters_exports_url=get("WALTERS_EXPORTS_URL", None),
-        artic_api_url=get("ARTIC_API_URL", None),
-        timezone=get("NIGHTLY_TIMEZONE", defaults.timezone) or defaults.timezone,
-        failure_webhook_url=get("FAILURE_WEBHOOK_URL", None),
+        else (get("WALTERS_API_KEY") or defaults.walters_api_key),
+        walters_exports_url=get("WALTERS_EXPORTS_URL"),
+        artic_api_url=get("ARTIC_API_URL"),
+        timezone=get("NIGHTLY_TIMEZONE") or defaults.timezone,
+        failure_webhook_url=get("FAILURE_WEBHOOK_URL"),
     )
 
 
