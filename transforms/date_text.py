@@ -26,6 +26,8 @@ the range ("15th-16th century"); a bare ordinal is not a date ("18th dynasty").
 
 import polars as pl
 
+from transforms.lookup import lookup
+
 # --- kinds of TERM and what they span ---------------------------------------------------------
 YEAR, DECADE, HUNDREDS, CENTURY, MILLENNIUM = "year", "decade", "hundreds", "century", "millennium"
 # The public precision vocabulary; "hundreds" ("1800s") is reported as a century.
@@ -325,9 +327,7 @@ def _span(n: pl.Expr, kind: pl.Expr, era: pl.Expr, qualifier: pl.Expr) -> tuple[
     end = pl.when(bc).then(-first).otherwise(first + width - 1)
 
     key = qualifier.str.replace_all(r"[\s-]", "")
-    lo, hi, den = (
-        key.replace_strict({k: v[i] for k, v in _QUALIFIER_FRACTIONS.items()}, default=None) for i in range(3)
-    )
+    lo, hi, den = (lookup(key, {k: v[i] for k, v in _QUALIFIER_FRACTIONS.items()}) for i in range(3))
     qualified = lo.is_not_null() & (width >= 10)
     start, end = (
         pl.when(qualified).then(start + width * lo // den).otherwise(start),
@@ -376,8 +376,8 @@ def segment_years(t: pl.Expr) -> pl.Expr:
     consistent = start.is_null() | end.is_null() | (start <= end)
     ok = valid & consistent & (start.is_not_null() | end.is_not_null())
 
-    precision1 = f("kind1").replace_strict(PRECISION_OF_KIND, default=None)
-    precision2 = f("kind2").replace_strict(PRECISION_OF_KIND, default=None)
+    precision1 = lookup(f("kind1"), PRECISION_OF_KIND)
+    precision2 = lookup(f("kind2"), PRECISION_OF_KIND)
     precision = (
         pl.when(~has2 & bound.is_not_null())
         .then(pl.lit(RANGE))  # open-ended: "before 1842"

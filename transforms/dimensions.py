@@ -33,6 +33,7 @@ values (values are then matched to labels by position).
 
 import polars as pl
 
+from transforms.lookup import lookup
 from transforms.text import clean_text
 
 OUTPUT_COLUMNS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm")
@@ -68,7 +69,12 @@ def _first_set(text: pl.Expr) -> pl.Expr:
 def _axis(item: pl.Expr) -> pl.Expr:
     """Axis key ("h", "w", "d", "diam", "l") named in the text before an item's number, or null."""
     label = item.str.extract(r"^([^\d]*)", 1)
-    return label.str.extract(_AXIS_WORD, 1).replace(_AXIS_KEY)
+    return _axis_key(label.str.extract(_AXIS_WORD, 1))
+
+
+def _axis_key(word: pl.Expr) -> pl.Expr:
+    """An axis word ("height", "h", "diameter") as its key ("h", "diam")."""
+    return lookup(word, _AXIS_KEY, default=word)
 
 
 def _inch_value(item: pl.Expr) -> pl.Expr:
@@ -110,9 +116,7 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     qualifier = metric.struct.field("after").str.extract(r"^\s*\)\s*\(([a-z. x]+)\)", 1)
     parts = {
         "has_metric": metric.struct.field("run").is_not_null(),
-        "factor": metric.struct.field("unit").replace_strict(
-            _CM_PER_UNIT, default=None, return_dtype=pl.Float64
-        ),
+        "factor": lookup(metric.struct.field("unit"), _CM_PER_UNIT, dtype=pl.Float64),
         "metric_items": _items(metric.struct.field("run"), _METRIC_NUMBER),
         "inch_before_items": _items(inch_before, _INCH_NUMBER),
         "inch_only_items": _items(pl.col(tmp["inch_only"]), _INCH_NUMBER),
@@ -137,7 +141,7 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
             pl.when(has_metric).then(_axis(metric_item)).otherwise(_axis(inch_item)),
             pl.when(has_metric).then(_axis(pl.col(tmp["inch_before_items"]).list.get(i, null_on_oob=True))),
             pl.when(has_metric & (qualifier_shift <= i)).then(
-                qualifier_axes.list.get(i - qualifier_shift, null_on_oob=True).replace(_AXIS_KEY)
+                _axis_key(qualifier_axes.list.get(i - qualifier_shift, null_on_oob=True))
             ),
             default,
         )

@@ -5,8 +5,9 @@ its creators, places, images, exhibitions and related objects nested (``OBJECT_S
 row per agent (``AGENT_SCHEMA``).
 Enrich stage: sources unioned; creator references joined to agents, and agents that objects name
 but no export holds built from the object records, flagged, never dropped.
-Reshape stage: the flat tables of the analytics database, one function per table, sorted by key so
-that the same input always gives the same files.
+Reshape stage: the flat tables of the analytics database, one function per table. Narrow tables
+are sorted by key; the wide ``objects`` and ``images`` keep the collection's order, which is fixed
+by the input (a sort would hold them whole in memory). Either way the same input gives the same files.
 """
 
 import polars as pl
@@ -185,7 +186,7 @@ def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
         pl.exclude(*NESTED_OBJECT_COLUMNS),
         image_count=pl.col("images").list.len().fill_null(0).cast(pl.Int32),
         primary_image_url=pl.col("images").list.first().struct.field("url"),
-    ).sort("object_key")
+    )  # Not sorted: the objects' order is fixed already, and sorting wide rows would hold them all.
 
 
 def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:
@@ -231,19 +232,19 @@ def link_object_places(objects: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def extract_images(objects: pl.LazyFrame) -> pl.LazyFrame:
-    """``images``: one row per (object_key, image_key), primary first within an object."""
-    return (
-        _explode_nested(objects, "images")
-        .unique(["object_key", "image_key"], keep="first", maintain_order=True)
-        .sort(
-            "object_key",
-            "is_primary",
-            "rank",
-            "image_key",
-            descending=[False, True, False, False],
-            nulls_last=True,
+    """``images``: one row per (object_key, image_key), primary first, then by rank, within an object.
+
+    Ordered and deduplicated inside each object's list, not across the table: a table-wide sort or
+    unique would hold every image in memory; rows follow the objects' order, which is fixed."""
+    image = pl.element().struct.field
+    ordered = pl.col("images").list.eval(
+        pl.element().sort_by(
+            image("is_primary"), image("rank"), image("image_key"),
+            descending=[True, False, False], nulls_last=True,
         )
-    )
+    )  # fmt: skip
+    first_of_each = pl.element().filter(pl.element().struct.field("image_key").is_first_distinct())
+    return _explode_nested(objects.with_columns(images=ordered.list.eval(first_of_each)), "images")
 
 
 def extract_exhibitions(objects: pl.LazyFrame, exhibitions: pl.LazyFrame) -> pl.LazyFrame:

@@ -47,6 +47,7 @@ Not handled (left null): reign titles ("King of France 1830-1848"), "until 1890"
 
 import polars as pl
 
+from transforms.lookup import lookup
 from transforms.text import clean_text
 
 OUTPUT_COLUMNS = (
@@ -194,8 +195,8 @@ def _century_range(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     def century_base(century: pl.Expr) -> pl.Expr:
         return pl.when(is_bc).then(-century * 100).otherwise((century - 1) * 100)
 
-    start_offset = first_part.replace_strict(_PART_START, default=0, return_dtype=pl.Int32)
-    end_offset = end_part.replace_strict(_PART_END, default=99, return_dtype=pl.Int32)
+    start_offset = lookup(first_part, _PART_START, default=0, dtype=pl.Int32)
+    end_offset = lookup(end_part, _PART_END, default=99, dtype=pl.Int32)
     return century_base(start_century) + start_offset, century_base(end_century) + end_offset
 
 

@@ -6,9 +6,9 @@ Generates (or reuses, cached by N and seed) an inflated raw lake (tests/benchmar
 runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` rusage):
 
 - clean, enrich, reshape: the same pure functions the assets call (transforms.assets), inputs
-  ``scan_parquet``, outputs ``sink_parquet`` (streaming engine, zstd, as the IO manager writes);
+  ``scan_parquet``, outputs ``shared.lake.sink_lake`` (as the IO manager writes);
 - database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``;
-- floor_copy: a bare scan -> sink copy of the raw Walters Parquet (the transform stages' floor);
+- floor_copy: a bare scan -> ``sink_lake`` copy of the raw Walters Parquet (the transform stages' floor);
 - floor_duckdb: DuckDB ``CREATE TABLE AS SELECT * FROM read_parquet`` of the reshaped tables into a
   fresh file (the database build's floor).
 
@@ -47,8 +47,10 @@ def _scan(lake: Path, name: str):
 
 
 def _sink(lf, lake: Path, name: str) -> None:
-    # As dagster-polars' sink_df_to_path with the project's defaults: zstd, no statistics.
-    lf.sink_parquet(str(lake / f"{name}.parquet"), compression="zstd", statistics=False)
+    # As the lake IO manager writes an asset (and with its scan settings, set on import).
+    from shared.lake import sink_lake
+
+    sink_lake(lf, lake / f"{name}.parquet")
 
 
 def stage_clean(lake: Path) -> None:
@@ -197,9 +199,11 @@ def machine() -> dict[str, object]:
 
 
 def raw_lake(objects: int, seed: int, cache: Path) -> tuple[Path, dict[str, int], float | None]:
+    from shared.lake import LAKE_ROW_GROUP_ROWS
     from tests.benchmarks.scale import write_raw_lake
 
-    raw = cache / f"raw-{objects}-seed{seed}"
+    # Keyed by the row-group size too: a lake written with other row groups measures something else.
+    raw = cache / f"raw-{objects}-seed{seed}-rg{LAKE_ROW_GROUP_ROWS}"
     marker = raw / "rows.json"
     if marker.exists():
         return raw, json.loads(marker.read_text()), None

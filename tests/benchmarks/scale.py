@@ -17,8 +17,9 @@ its share. Per copy (k > 0):
   taken from the export); one the export lacks maps to one of 50 variants of itself, still missing.
 - About 0.1% of the rows are served twice (same ObjectID, a later page), as real harvests do.
 
-Everything is deterministic by ``seed`` and written in chunks (one row group per chunk), so memory
-stays bounded by the chunk, never by ``objects``.
+Everything is deterministic by ``seed`` and generated in chunks, so memory stays bounded by the
+chunk, never by ``objects``; the Parquet is written as the lake IO manager writes it (row groups of
+``shared.lake.LAKE_ROW_GROUP_ROWS``), so the benchmark reads what a real harvest would leave.
 """
 
 import datetime as dt
@@ -38,6 +39,7 @@ from harvest.exports import SHIPPED_EXPORTS, read_export
 from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records, load_walters_objects
 from harvest.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA, WALTERS_OBJECT_SCHEMA
+from shared.lake import LAKE_ROW_GROUP_ROWS, write_lake
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 PAGE_SIZE = 100
@@ -228,7 +230,7 @@ def write_raw_walters(path: Path, objects: int, seed: int = 0, chunk: int = CHUN
             table = inflator.chunk(start, min(start + chunk, objects)).to_arrow()
             if writer is None:
                 writer = pq.ParquetWriter(str(tmp), table.schema, compression="zstd")
-            writer.write_table(table, row_group_size=table.num_rows)
+            writer.write_table(table, row_group_size=LAKE_ROW_GROUP_ROWS)
             rows += table.num_rows
     finally:
         if writer is not None:
@@ -245,14 +247,14 @@ def write_raw_lake(directory: Path, objects: int, seed: int = 0) -> dict[str, in
     }
     for name in ("creators", "exhibitions", "relationships"):
         frame = read_export(str(SHIPPED_EXPORTS), name)
-        frame.write_parquet(directory / f"walters_{name}_raw.parquet")
+        write_lake(frame, directory / f"walters_{name}_raw.parquet")
         rows[f"walters_{name}_raw"] = frame.height
     for resource, schema in (("artworks", ARTIC_ARTWORK_SCHEMA), ("agents", ARTIC_AGENT_SCHEMA)):
         records = load_artic_records(resource)
         frame = records_to_frame(
             records, [1] * len(records), schema, source="artic", harvested_at=HARVESTED_AT
         )
-        frame.write_parquet(directory / f"artic_{resource}_raw.parquet")
+        write_lake(frame, directory / f"artic_{resource}_raw.parquet")
         rows[f"artic_{resource}_raw"] = frame.height
     return rows
 
