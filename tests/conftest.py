@@ -10,6 +10,7 @@ import pytest
 from harvest.raw import records_to_frame
 from harvest.replay import load_walters_objects
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from shared import lake  # noqa: F401 (the lake's Polars settings, as every stage runs with them)
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 

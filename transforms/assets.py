@@ -63,7 +63,7 @@ def artic_agents_clean(artic_agents_raw: pl.LazyFrame) -> pl.LazyFrame:
 def collection_objects(
     context: dg.AssetExecutionContext, walters_objects_clean: pl.LazyFrame, artic_artworks_clean: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """Objects of every source in one table, in key order. Metadata: the quirks each source's
+    """Objects of every source in one table, source after source. Metadata: the quirks each source's
     records showed and how they were handled, completeness per column, objects per century."""
     objects = model.union_sources(walters_objects_clean, artic_artworks_clean)
     quirks = count_quirks(objects).collect()
