@@ -104,10 +104,10 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
     """
     title = clean_text(pl.col("Title"))
     object_name = clean_text(pl.col("ObjectName"))
-    # Dates are parsed before records served twice are dropped: both steps read the table twice
-    # (distinct dates; the latest copy's keys), and in this order each reads the raw scan rather
-    # than the other's output, which kept the 1M-object clean stage from buffering rows (1.5 GB ->
-    # 1 GB peak). The parse is per distinct date, so the few dropped copies cost nothing.
+    # Dates are parsed before records served twice are dropped. Both steps read their input twice
+    # (its distinct dates; its keys), and measured at 1M objects this order keeps the streaming
+    # engine from stacking the two (peak 0.6 GB; the other way round 1.4 GB, same time). The parse
+    # is per distinct date, so the few copies dropped afterwards cost nothing.
     objects = (
         raw.with_columns(date_text=clean_text(pl.col("DateText")))
         .pipe(parse_dates, text="date_text", begin="DateBeginYear", end="DateEndYear")
