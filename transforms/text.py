@@ -13,7 +13,8 @@ Rules, in the order they are applied by :func:`clean_text`:
    allowed) of printable ASCII and of every character that has an HTML 4 name (Latin-1, Greek,
    general punctuation, arrows, maths). Polars has no vectorised "code point to character", so any
    other numeric reference (``&#12354;``) and any HTML5-only name (``&check;``) is left as it is.
-3. Soft hyphens, zero-width spaces and byte-order marks are dropped.
+3. Soft hyphens, zero-width spaces and byte-order marks are dropped, written or as references
+   (removed in the same pass as the inline tags).
 4. All whitespace (``\\r\\n``, tabs, non-breaking and other Unicode spaces) and any other control
    character collapses to one space; the result is trimmed and an empty string becomes null.
 
@@ -40,7 +41,9 @@ _BLOCK_TAG_RE = rf"(?i)</?(?:{_BLOCK_TAGS})\b[^<>]*>"
 _INLINE_TAG_RE = rf"(?i)</?(?:{_INLINE_TAGS})\b[^<>]*>|<a\s[^<>]*>|</a\s*>|<!--.*?-->"
 
 # Invisible characters that are not whitespace to the regex engine but break equality and search.
-_INVISIBLE_RE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# Removed in one pass with the inline tags; their character references decode to nothing.
+_REMOVED_RE = f"{_INLINE_TAG_RE}|[{_INVISIBLE}]"
 
 
 def _entity_table() -> tuple[list[str], list[str]]:
@@ -53,11 +56,11 @@ def _entity_table() -> tuple[list[str], list[str]]:
     replacements: list[str] = []
     for name_cp, name in codepoint2name.items():
         patterns.append(f"&{name};")
-        replacements.append(chr(name_cp))
+        replacements.append("" if chr(name_cp) in _INVISIBLE else chr(name_cp))
     patterns.append("&apos;")
     replacements.append("'")
     for cp in sorted(code_points):
-        char = chr(cp)
+        char = "" if chr(cp) in _INVISIBLE else chr(cp)
         for form in {f"&#{cp};", f"&#x{cp:x};", f"&#x{cp:X};", f"&#X{cp:x};", f"&#X{cp:X};"}:
             patterns.append(form)
             replacements.append(char)
@@ -73,7 +76,7 @@ _ENTITY_PATTERNS, _ENTITY_REPLACEMENTS = _entity_table()
 
 
 def _strip_tags(expr: pl.Expr) -> pl.Expr:
-    return expr.str.replace_all(_BLOCK_TAG_RE, " ").str.replace_all(_INLINE_TAG_RE, "")
+    return expr.str.replace_all(_BLOCK_TAG_RE, " ").str.replace_all(_REMOVED_RE, "")
 
 
 def _decode_entities(expr: pl.Expr) -> pl.Expr:
@@ -89,15 +92,11 @@ def _fold_whitespace(expr: pl.Expr) -> pl.Expr:
     # Any other control character (e.g. a stray \x1f) is a separator at best: a space too.
     # Only runs that change are matched (two or more, or one that is not a plain space): matching
     # every single space between words made this the slowest step of the clean stage.
-    return (
-        expr.str.replace_all(_INVISIBLE_RE, "")
-        .str.replace_all(r"[\s\p{Cc}]{2,}|[\s\p{Cc}--\x20]", " ")
-        .str.strip_chars()
-    )
+    return expr.str.replace_all(r"[\s\p{Cc}]{2,}|[\s\p{Cc}--\x20]", " ").str.strip_chars()
 
 
 def _empty_to_null(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr.str.len_chars() > 0).then(expr)
+    return pl.when(expr.str.len_bytes() > 0).then(expr)
 
 
 def clean_text(expr: pl.Expr) -> pl.Expr:

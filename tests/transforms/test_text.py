@@ -60,6 +60,11 @@ def test_clean_text_whitespace_and_empty() -> None:
     assert _apply(clean_text, values) == ["Acquired by Henry Walters, 1917", None, None, None, "Marble"]
 
 
+def test_clean_text_drops_invisible_characters_written_or_as_references() -> None:
+    values = ["co&shy;operate", "co&#173;operate", "zero\u200bwidth\ufeff", "&zwj;", "a &shy; b"]
+    assert _apply(clean_text, values) == ["cooperate", "cooperate", "zerowidth", None, "a b"]
+
+
 def test_clean_label_folds_case_of_real_location_variants() -> None:
     assert _apply(clean_label, ["Not On View", "Not on View", " not on view ", None]) == [
         "Not on view",
