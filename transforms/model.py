@@ -111,7 +111,8 @@ def untitled(key: pl.Expr) -> pl.Expr:
 def keep_latest(lf: pl.LazyFrame, key: str, order: list[str]) -> pl.LazyFrame:
     """One row per ``key``: the last by ``order`` (e.g. the latest harvested copy of a record
     served twice). Only the key and order columns are sorted, never the wide nested rows, which
-    keeps memory flat however large the table."""
+    keeps memory flat however large the table, provided the plan reads ``lf`` twice rather than
+    caching it for both branches (``shared.lake.sink_lake`` runs plans that way)."""
     indexed = lf.with_row_index("_row")
     keep = indexed.select("_row", key, *order).sort(key, *order).unique(key, keep="last").select("_row")
     return indexed.join(keep, on="_row", how="semi").drop("_row")

@@ -46,6 +46,12 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _REMOVED_RE = f"{_INLINE_TAG_RE}|[{_INVISIBLE}]"
 
 
+def _decoded(code_point: int) -> str:
+    """What a reference to ``code_point`` decodes to: the character, or nothing if invisible."""
+    char = chr(code_point)
+    return "" if char in _INVISIBLE else char
+
+
 def _entity_table() -> tuple[list[str], list[str]]:
     """Patterns and replacements for the character references we can decode without a UDF.
 
@@ -56,11 +62,11 @@ def _entity_table() -> tuple[list[str], list[str]]:
     replacements: list[str] = []
     for name_cp, name in codepoint2name.items():
         patterns.append(f"&{name};")
-        replacements.append("" if chr(name_cp) in _INVISIBLE else chr(name_cp))
+        replacements.append(_decoded(name_cp))
     patterns.append("&apos;")
     replacements.append("'")
     for cp in sorted(code_points):
-        char = "" if chr(cp) in _INVISIBLE else chr(cp)
+        char = _decoded(cp)
         for form in {f"&#{cp};", f"&#x{cp:x};", f"&#x{cp:X};", f"&#X{cp:x};", f"&#X{cp:X};"}:
             patterns.append(form)
             replacements.append(char)

@@ -11,8 +11,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import transforms.artic
-import transforms.walters
 from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records
 from harvest.schemas import ARTIC_ARTWORK_SCHEMA
@@ -56,7 +54,7 @@ def test_a_fallback_is_detected(lake: Path) -> None:
 def test_clean_walters_objects_streams(lake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The date parser is left out: Polars 1.44 cannot draw its plan (its plan formatter panics),
     # and it runs on the distinct (text, begin, end) values only, joined back by a streaming join.
-    monkeypatch.setattr(transforms.walters, "parse_dates", lambda lf, **_: lf)
+    monkeypatch.setattr(walters, "parse_dates", lambda lf, **_: lf)
     raw = pl.scan_parquet(lake / "walters_objects_raw.parquet")
     assert _fallback_nodes(walters.clean_walters_objects(raw)) == []
 
@@ -75,7 +73,7 @@ def test_reshape_streams(lake: Path) -> None:
 
 
 def test_clean_artic_artworks_streams(lake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transforms.artic, "parse_dates", lambda lf, **_: lf)  # as above
+    monkeypatch.setattr(artic, "parse_dates", lambda lf, **_: lf)  # as above
     raw = pl.scan_parquet(lake / "artic_artworks_raw.parquet")
     assert _fallback_nodes(artic.clean_artic_artworks(raw, iiif_url=artic.DEFAULT_IIIF_URL)) == []
 
