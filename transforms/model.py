@@ -12,6 +12,7 @@ by the input (a sort would hold them whole in memory). Either way the same input
 
 import polars as pl
 
+from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
 
 _creator = pl.Struct({"agent_key": pl.String, "display_name": pl.String, "role": pl.String})
@@ -100,6 +101,15 @@ AGENT_SCHEMA = pl.Schema(
         "url": pl.String,
         "in_source_export": pl.Boolean,
     }
+)
+
+
+# The order of an object's images: the primary first, then by the museum's rank (images without one
+# last), as one Int64 per image for transforms.lists.distinct_elements. Ranks beyond +-2**60 (none
+# seen) count as +-2**60, so such images keep the order they came in.
+_RANK_BOUND = 2**60
+IMAGE_ORDER = (~pl.element().struct.field("is_primary").fill_null(False)).cast(pl.Int64) * 2**62 + (
+    pl.element().struct.field("rank").clip(-_RANK_BOUND, _RANK_BOUND - 1).fill_null(_RANK_BOUND)
 )
 
 
@@ -237,15 +247,10 @@ def extract_images(objects: pl.LazyFrame) -> pl.LazyFrame:
 
     Ordered and deduplicated inside each object's list, not across the table: a table-wide sort or
     unique would hold every image in memory; rows follow the objects' order, which is fixed."""
-    image = pl.element().struct.field
-    ordered = pl.col("images").list.eval(
-        pl.element().sort_by(
-            image("is_primary"), image("rank"), image("image_key"),
-            descending=[True, False, False], nulls_last=True,
-        )
-    )  # fmt: skip
-    first_of_each = pl.element().filter(pl.element().struct.field("image_key").is_first_distinct())
-    return _explode_nested(objects.with_columns(images=ordered.list.eval(first_of_each)), "images")
+    images = distinct_elements(
+        pl.col("images"), order_by=IMAGE_ORDER, key=pl.element().struct.field("image_key")
+    )
+    return _explode_nested(objects.with_columns(images=images), "images")
 
 
 def extract_exhibitions(objects: pl.LazyFrame, exhibitions: pl.LazyFrame) -> pl.LazyFrame:

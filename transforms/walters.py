@@ -9,9 +9,10 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, keep_latest, untitled
+from transforms.lists import distinct_elements
+from transforms.model import AGENT_SCHEMA, IMAGE_ORDER, OBJECT_SCHEMA, conform_to, keep_latest, untitled
 from transforms.people import parse_life_dates
-from transforms.text import clean_label, clean_text, split_list
+from transforms.text import clean_fields, clean_label, clean_text, split_list
 
 SOURCE = "walters"
 
@@ -22,79 +23,71 @@ def _key(expr: pl.Expr) -> pl.Expr:
 
 def _creators() -> pl.Expr:
     """Creator references as sent; the agent's own record is joined in the enrich stage."""
-    return pl.col("Creators").list.eval(
+    creator = pl.element().struct.field
+    references = pl.col("Creators").list.eval(
         pl.struct(
-            agent_key=_key(pl.element().struct.field("CreatorID")),
-            display_name=clean_text(pl.element().struct.field("ConcatDisplayName")),
-            role=clean_label(pl.element().struct.field("Role")),
+            agent_key=_key(creator("CreatorID")),
+            display_name=creator("ConcatDisplayName"),
+            role=creator("Role"),
         )
     )
+    return clean_fields(references, text=["display_name"], labels=["role"])
 
 
 def _places() -> pl.Expr:
-    """Geographies, one per place and type: the API repeats whole entries, and 0.0/0.0 means no coordinates."""
-    lat = pl.element().struct.field("LatitudeNumber")
-    lon = pl.element().struct.field("LongitudeNumber")
+    """Geographies as places; 0.0/0.0 means no coordinates. Repeats are dropped in a later step."""
+    geography = pl.element().struct.field
+    lat, lon = geography("LatitudeNumber"), geography("LongitudeNumber")
     real = ~((lat == 0.0) & (lon == 0.0)) & lat.is_between(-90, 90) & lon.is_between(-180, 180)
-    return (
-        pl.col("Geographies")
-        .list.eval(
-            pl.struct(
-                place_key=_key(pl.element().struct.field("GeographyID")),
-                name=clean_text(pl.element().struct.field("GeographyTerm")),
-                place_type=clean_label(pl.element().struct.field("GeoType")),
-                hierarchy=clean_text(pl.element().struct.field("GeoHierarchy")),
-                latitude=pl.when(real).then(lat),
-                longitude=pl.when(real).then(lon),
-                coordinates_sentinel=(lat == 0.0) & (lon == 0.0),
-            )
+    places = pl.col("Geographies").list.eval(
+        pl.struct(
+            place_key=_key(geography("GeographyID")),
+            name=geography("GeographyTerm"),
+            place_type=geography("GeoType"),
+            hierarchy=geography("GeoHierarchy"),
+            latitude=pl.when(real).then(lat),
+            longitude=pl.when(real).then(lon),
+            coordinates_sentinel=(lat == 0.0) & (lon == 0.0),
         )
-        .list.unique(maintain_order=True)
     )
+    return clean_fields(places, text=["name", "hierarchy"], labels=["place_type"])
 
 
 def _images() -> pl.Expr:
-    """Images, primary first, then by the museum's rank."""
-    return (
-        pl.col("Images")
-        .list.eval(
-            pl.struct(
-                image_key=_key(pl.element().struct.field("ID")),
-                url=pl.element().struct.field("ImageURLs").struct.field("Raw"),
-                is_primary=pl.element().struct.field("IsPrimary").fill_null(False),
-                rank=pl.element().struct.field("Rank"),
-            )
-        )
-        .list.unique(maintain_order=True)
-        .list.eval(
-            pl.element().sort_by(
-                pl.element().struct.field("is_primary"),
-                pl.element().struct.field("rank"),
-                descending=[True, False],
-                nulls_last=True,
-            )
+    """Images as listed; ordered and deduplicated in a later step."""
+    image = pl.element().struct.field
+    return pl.col("Images").list.eval(
+        pl.struct(
+            image_key=_key(image("ID")),
+            url=image("ImageURLs").struct.field("Raw"),
+            is_primary=image("IsPrimary").fill_null(False),
+            rank=image("Rank"),
         )
     )
 
 
 def _exhibitions() -> pl.Expr:
-    return pl.col("Exhibitions").list.eval(
+    exhibition = pl.element().struct.field
+    exhibitions = pl.col("Exhibitions").list.eval(
         pl.struct(
-            exhibition_key=_key(pl.element().struct.field("ExhibitionID")),
-            title=clean_text(pl.element().struct.field("ExhTitle")),
-            begin_year=pl.element().struct.field("ExhibBeginYear").cast(pl.Int32),
-            end_year=pl.element().struct.field("ExhibEndYear").cast(pl.Int32),
+            exhibition_key=_key(exhibition("ExhibitionID")),
+            title=exhibition("ExhTitle"),
+            begin_year=exhibition("ExhibBeginYear").cast(pl.Int32),
+            end_year=exhibition("ExhibEndYear").cast(pl.Int32),
         )
     )
+    return clean_fields(exhibitions, text=["title"])
 
 
 def _related() -> pl.Expr:
-    return pl.col("RelatedObjects").list.eval(
+    related = pl.element().struct.field
+    links = pl.col("RelatedObjects").list.eval(
         pl.struct(
-            related_object_key=_key(pl.element().struct.field("ObjectID")),
-            relation=clean_label(pl.element().struct.field("RelationType")),
+            related_object_key=_key(related("ObjectID")),
+            relation=related("RelationType"),
         )
     )
+    return clean_fields(links, labels=["relation"])
 
 
 def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
@@ -113,10 +106,25 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
         .pipe(parse_dates, text="date_text", begin="DateBeginYear", end="DateEndYear")
         .pipe(keep_latest, "ObjectID", ["harvested_at", "page"])
         .pipe(parse_dimensions, text="Dimensions")
+        .with_columns(
+            creators=_creators(),
+            places=_places(),
+            images=_images(),
+            exhibitions=_exhibitions(),
+            related=_related(),
+        )
+        # A step of its own: it reads each list several times (transforms.lists).
+        .with_columns(
+            # The API repeats whole Geographies entries: one place per (place, type) is kept.
+            places=distinct_elements(pl.col("places")),
+            # Primary first, then by the museum's rank; an image listed twice is kept once.
+            images=distinct_elements(pl.col("images"), order_by=IMAGE_ORDER),
+        )
     )
     return objects.select(
-        # Parsed dates and sizes pass through; conform_to keeps only the model's columns.
+        # Parsed dates and sizes and the nested lists pass through; conform_to keeps only the model's columns.
         pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        pl.col("creators", "places", "images", "exhibitions", "related"),
         object_key=_key(pl.col("ObjectID")),
         source=pl.lit(SOURCE),
         source_id=pl.col("ObjectID").cast(pl.String),
@@ -142,11 +150,6 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
         on_view=pl.col("OnView") == 1,
         location=clean_label(pl.col("MuseumLocation").struct.field("DisplayCurrentLocation")),
         url=clean_text(pl.col("ResourceURL")),
-        creators=_creators(),
-        places=_places(),
-        images=_images(),
-        exhibitions=_exhibitions(),
-        related=_related(),
     ).pipe(conform_to, OBJECT_SCHEMA)
 
 
