@@ -22,10 +22,10 @@ os.environ.setdefault("POLARS_ROW_GROUP_PREFETCH_SIZE", "1")
 #   engine loads each column it reads whole (completeness of 1M objects: 1.1 GB peak).
 if "POLARS_ENGINE_AFFINITY" not in os.environ:
     pl.Config.set_engine_affinity("streaming")
-# - Shared subplans are not cached. With caching on, a plan that reads a table twice (the
-#   narrow key columns to find the latest copy of each record, then the wide rows to keep them)
-#   makes the engine buffer every wide row until the narrow branch has finished; without it, the
-#   table is simply scanned twice, which costs far less than holding it.
+# - Shared subplans are not cached. With caching on, a plan that reads a table twice (its
+#   distinct dates to parse each once, then the wide rows to join them to) makes the engine
+#   buffer every wide row until the narrow branch has finished; without it, the table is simply
+#   scanned twice, which costs far less than holding it.
 _STREAMING = pl.QueryOptFlags(comm_subplan_elim=False)
 
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, keep_latest, untitled
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
 from transforms.text import clean_label, clean_text
 
 SOURCE = "artic"
@@ -20,11 +20,6 @@ IIIF_IMAGE_PATH = "/full/843,/0/default.jpg"
 
 def _key(expr: pl.Expr) -> pl.Expr:
     return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
-
-
-def _latest(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per id: the copy with the newest ``updated_at``, then the latest harvested."""
-    return keep_latest(raw, "id", ["updated_at", "harvested_at"])
 
 
 def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:
@@ -82,14 +77,16 @@ def _places() -> pl.Expr:
 
 
 def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
-    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``."""
+    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``.
+
+    Row for row: the raw snapshot holds each id once (the harvest merges copies by id, the newest
+    winning, and the raw model's blocking check refuses a repeat).
+    """
     title = clean_text(pl.col("title"))
     object_name = clean_text(pl.col("artwork_type_title"))
     artworks = (
-        # Dates before the dedupe, as in transforms.walters.clean_walters_objects (memory).
         raw.with_columns(date_text=clean_text(pl.col("date_display")))
         .pipe(parse_dates, text="date_text", begin="date_start", end="date_end")
-        .pipe(_latest)
         .pipe(parse_dimensions, text="dimensions")
         .pipe(_with_creators)
     )
@@ -124,20 +121,16 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
 
 
 def clean_artic_agents(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per agent (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``."""
-    return (
-        _latest(raw)
-        .select(
-            agent_key=_key(pl.col("id")),
-            source=pl.lit(SOURCE),
-            source_id=pl.col("id").cast(pl.String),
-            name=clean_text(pl.col("title")),
-            sort_name=clean_text(pl.col("sort_title")),
-            birth_year=pl.col("birth_date"),
-            death_year=pl.col("death_date"),
-            biography=clean_text(pl.col("description")),
-            url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
-            in_source_export=pl.lit(True),
-        )
-        .pipe(conform_to, AGENT_SCHEMA)
-    )
+    """One row per agent (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``, row for row (as above)."""
+    return raw.select(
+        agent_key=_key(pl.col("id")),
+        source=pl.lit(SOURCE),
+        source_id=pl.col("id").cast(pl.String),
+        name=clean_text(pl.col("title")),
+        sort_name=clean_text(pl.col("sort_title")),
+        birth_year=pl.col("birth_date"),
+        death_year=pl.col("death_date"),
+        biography=clean_text(pl.col("description")),
+        url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
+        in_source_export=pl.lit(True),
+    ).pipe(conform_to, AGENT_SCHEMA)

@@ -118,16 +118,6 @@ def untitled(key: pl.Expr) -> pl.Expr:
     return pl.concat_str(pl.lit("Untitled ("), key, pl.lit(")"))
 
 
-def keep_latest(lf: pl.LazyFrame, key: str, order: list[str]) -> pl.LazyFrame:
-    """One row per ``key``: the last by ``order`` (e.g. the latest harvested copy of a record
-    served twice). Only the key and order columns are sorted, never the wide nested rows, which
-    keeps memory flat however large the table, provided the plan reads ``lf`` twice rather than
-    caching it for both branches (``shared.lake.sink_lake`` runs plans that way)."""
-    indexed = lf.with_row_index("_row")
-    keep = indexed.select("_row", key, *order).sort(key, *order).unique(key, keep="last").select("_row")
-    return indexed.join(keep, on="_row", how="semi").drop("_row")
-
-
 def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     """Exactly ``schema``'s columns, in order and type; a column the source lacks is null."""
     have = lf.collect_schema()

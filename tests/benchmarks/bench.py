@@ -17,6 +17,7 @@ The asset-only metadata (quirk counts, charts, Pandera checks) is not part of th
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -200,15 +201,17 @@ def machine() -> dict[str, object]:
 
 def raw_lake(objects: int, seed: int, cache: Path) -> tuple[Path, dict[str, int], float | None]:
     from shared.lake import LAKE_ROW_GROUP_ROWS
-    from tests.benchmarks.scale import write_raw_lake
+    from tests.benchmarks import scale
 
-    # Keyed by the row-group size too: a lake written with other row groups measures something else.
-    raw = cache / f"raw-{objects}-seed{seed}-rg{LAKE_ROW_GROUP_ROWS}"
+    # Keyed by the row-group size and the generator's source too: a lake written with other row
+    # groups, or by an older generator, measures something else.
+    generator = hashlib.sha256(Path(scale.__file__).read_bytes()).hexdigest()[:8]
+    raw = cache / f"raw-{objects}-seed{seed}-rg{LAKE_ROW_GROUP_ROWS}-{generator}"
     marker = raw / "rows.json"
     if marker.exists():
         return raw, json.loads(marker.read_text()), None
     start = time.perf_counter()
-    rows = write_raw_lake(raw, objects, seed)
+    rows = scale.write_raw_lake(raw, objects, seed)
     marker.write_text(json.dumps(rows))
     return raw, rows, round(time.perf_counter() - start, 2)
 

@@ -15,7 +15,9 @@ its share. Per copy (k > 0):
 - Titles: another record's title with a copy number (a null title stays null: the fallback quirk).
 - Creators: a CreatorID present in the creators export maps to another id of the export (its name
   taken from the export); one the export lacks maps to one of 50 variants of itself, still missing.
-- About 0.1% of the rows are served twice (same ObjectID, a later page), as real harvests do.
+
+Each ObjectID once, as a harvest leaves its raw snapshot: records a server sends twice are dropped
+by the harvest (``harvest.pagination.collect``), and the raw model refuses a repeat.
 
 Everything is deterministic by ``seed`` and generated in chunks, so memory stays bounded by the
 chunk, never by ``objects``; the Parquet is written as the lake IO manager writes it (row groups of
@@ -43,7 +45,6 @@ from shared.lake import LAKE_ROW_GROUP_ROWS, write_lake
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 PAGE_SIZE = 100
-DUPLICATE_SHARE = 0.001
 MISSING_VARIANTS = 50
 CHUNK = 100_000
 
@@ -112,7 +113,7 @@ class Inflator:
         return order
 
     def chunk(self, start: int, stop: int) -> pl.DataFrame:
-        """Objects ``start..stop-1`` (plus their served-twice copies) as raw harvest rows."""
+        """Objects ``start..stop-1`` as raw harvest rows."""
         src: list[int] = []
         for block in range(start // self.size, (stop - 1) // self.size + 1):
             perm = self._perm(block)
@@ -136,11 +137,7 @@ class Inflator:
             ObjectID=pl.col("ObjectID") + pl.col("_k") * self.step,
             page=(pl.col("_i") // PAGE_SIZE + 1).cast(pl.Int32),
         )
-        # A few records served twice, on the next page (the clean stage keeps one).
-        dup = frame.filter((pl.col("_i") * 2654435761 + self.seed) % 1000 < DUPLICATE_SHARE * 1000)
-        dup = dup.with_columns(page=pl.col("page") + 1)
-        columns = [*WALTERS_OBJECT_SCHEMA.names(), "source", "page", "harvested_at"]
-        return pl.concat([frame.select(columns), dup.select(columns)])
+        return frame.select(*WALTERS_OBJECT_SCHEMA.names(), "source", "page", "harvested_at")
 
     @staticmethod
     def _dates(frame: pl.DataFrame) -> pl.DataFrame:
@@ -260,14 +257,13 @@ def write_raw_lake(directory: Path, objects: int, seed: int = 0) -> dict[str, in
 
 
 def iter_records(objects: int, seed: int = 0, chunk: int = 10_000) -> Iterator[dict[str, Any]]:
-    """The same inflated objects as API records (no provenance), for ``WaltersReplay`` at moderate N.
-    Served-twice copies are left out: the replay serves each ObjectID once."""
+    """The same inflated objects as API records (no provenance), for ``WaltersReplay`` at moderate N."""
     inflator = Inflator(seed)
     schema_names = WALTERS_OBJECT_SCHEMA.names()
     for start in range(0, objects, chunk):
-        frame = inflator.chunk(start, min(start + chunk, objects))
-        frame = frame.unique("ObjectID", keep="first", maintain_order=True).select(schema_names)
-        yield from frame.iter_rows(named=True)
+        yield from (
+            inflator.chunk(start, min(start + chunk, objects)).select(schema_names).iter_rows(named=True)
+        )
 
 
 if __name__ == "__main__":

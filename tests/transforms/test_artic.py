@@ -55,13 +55,6 @@ def test_artist_titles_align_with_ids_and_a_missing_title_is_null(artworks: list
     ]
 
 
-def test_the_newest_copy_of_a_record_wins(artworks: list[dict]) -> None:
-    old = {**artworks[0], "title": "Old title", "updated_at": "2020-01-01T00:00:00-06:00"}
-    new = {**artworks[0], "title": "New title", "updated_at": "2025-01-01T00:00:00-06:00"}
-    out = clean_artic_artworks(_raw([new, old], ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF).collect()
-    assert out["title"].to_list() == ["New title"]
-
-
 def test_zero_zero_coordinates_are_a_sentinel(artworks: list[dict]) -> None:
     record = {**artworks[0], "place_of_origin": "Chicago", "latitude": 0.0, "longitude": 0.0}
     place = clean_artic_artworks(_raw([record], ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF).collect()[

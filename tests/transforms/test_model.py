@@ -11,7 +11,6 @@ from transforms.model import (
     extract_images,
     extract_places,
     flatten_objects,
-    keep_latest,
     link_object_agents,
     link_related_objects,
     union_sources,
@@ -75,11 +74,6 @@ def test_union_sources_keeps_every_row_source_after_source() -> None:
     b = _objects(OBJECTS[:2])
     out = union_sources(b, a).collect()
     assert out["object_key"].to_list() == ["walters:7", "walters:37361", "artic:11"]
-
-
-def test_keep_latest_keeps_one_row_per_key_in_input_order() -> None:
-    frame = pl.LazyFrame({"id": [3, 1, 3, 2], "at": [1, 5, 2, 0], "v": ["old", "one", "new", "two"]})
-    assert keep_latest(frame, "id", ["at"]).collect().rows() == [(1, 5, "one"), (3, 2, "new"), (2, 0, "two")]
 
 
 def test_object_agents_one_row_per_object_agent_role() -> None:

@@ -49,12 +49,6 @@ def test_one_row_per_object_with_contract_keys(records: list[dict]) -> None:
     assert _row(out, 7)["source_id"] == "7"
 
 
-def test_a_record_served_twice_is_kept_once(records: list[dict]) -> None:
-    out = _clean(records + records[:2])
-    assert out.height == len(PICKED)
-    assert out["object_key"].is_unique().all()
-
-
 def test_begin_after_end_is_resolved_from_the_text_and_flagged(records: list[dict]) -> None:
     out = _clean(records)
     kouros = _row(out, 5562)
