@@ -38,7 +38,7 @@ from transforms.text import clean_text
 
 OUTPUT_COLUMNS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm")
 
-# Axis key per output column (the `_AXIS_WORD` regex tries "diam" before the single letters).
+# Axis key per output column.
 _AXES = {"height_cm": "h", "width_cm": "w", "depth_cm": "d", "diameter_cm": "diam", "length_cm": "l"}
 _POSITIONAL_AXES = ("h", "w", "d")
 # More numbers than this in one set never occur in the sources (the most seen is 4).
@@ -53,7 +53,8 @@ _METRIC_RUN = rf"{_LABEL}{_METRIC_NUMBER}(?:\s*x\s*{_LABEL}{_METRIC_NUMBER})*"
 _INCH_RUN = rf"{_LABEL}(?:{_INCH_NUMBER})(?:\s*x\s*{_LABEL}(?:{_INCH_NUMBER}))*"
 _INCH_UNIT = r"(?:in\b\.?|inches\b|\")"
 
-_AXIS_WORD = r"\b(diam(?:eter)?|height|width|depth|length|h|w|d|l)\b"
+_AXIS_WORDS = r"diam(?:eter)?|height|width|depth|length|h|w|d|l"  # "diam" before the single letters
+_AXIS_WORD = rf"\b({_AXIS_WORDS})\b"
 _AXIS_KEY = {"diameter": "diam", "height": "h", "width": "w", "depth": "d", "length": "l"}
 _CM_PER_UNIT = {"mm": 0.1, "cm": 1.0, "m": 100.0}
 
@@ -66,10 +67,13 @@ def _first_set(text: pl.Expr) -> pl.Expr:
     return normal.str.extract(r"(?:^|;)([^;]*\d[^;]*)", 1)
 
 
-def _axis(item: pl.Expr) -> pl.Expr:
-    """Axis key ("h", "w", "d", "diam", "l") named in the text before an item's number, or null."""
-    label = item.str.extract(r"^([^\d]*)", 1)
-    return _axis_key(label.str.extract(_AXIS_WORD, 1))
+def _axes(items: pl.Expr) -> pl.Expr:
+    """Per item of a list of items, the axis key ("h", "w", "d", "diam", "l") named in the text before
+    its number, or null: the first axis word of that text, as a whole word."""
+    # One regex per item: the word must lie before the first digit, and a word that ends where
+    # that text ends ("h12") is whole too, hence the digit beside the word boundary.
+    words = items.list.eval(pl.element().str.extract(rf"^[^\d]*?\b({_AXIS_WORDS})(?:\b|\d)", 1))
+    return words.list.eval(_axis_key(pl.element()))
 
 
 def _axis_key(word: pl.Expr) -> pl.Expr:
@@ -77,14 +81,19 @@ def _axis_key(word: pl.Expr) -> pl.Expr:
     return lookup(word, _AXIS_KEY, default=word)
 
 
-def _inch_value(item: pl.Expr) -> pl.Expr:
-    """Inches in an item such as "h: 13 7/8" or " x 7/8" as a float."""
-    number = item.str.extract(rf"({_INCH_NUMBER})\s*$", 1)
-    whole = number.str.extract(r"^(\d+(?:\.\d+)?)(?:\s|$)", 1).cast(pl.Float64)
-    numerator = number.str.extract(r"(\d+)/\d+$", 1).cast(pl.Float64)
-    denominator = number.str.extract(r"\d+/(\d+)$", 1).cast(pl.Float64)
+def _inches(items: pl.Expr) -> pl.Expr:
+    """Per item of a list such as ["h: 13 7/8", " x 7/8"], the inches as a float."""
+    # The number at the item's end (whole and fraction, fraction, or decimal) in one regex.
+    number = items.list.eval(
+        pl.element().str.extract_groups(r"(?:(\d+)\s+(\d+)/(\d+)|(\d+)/(\d+)|(\d+(?:\.\d+)?))\s*$")
+    )
+    part = pl.element().struct.field
+    whole = pl.coalesce(part("1"), part("6")).cast(pl.Float64)
+    numerator = pl.coalesce(part("2"), part("4")).cast(pl.Float64)
+    denominator = pl.coalesce(part("3"), part("5")).cast(pl.Float64)
     fraction = pl.when(denominator > 0).then(numerator / denominator)
-    return pl.when(number.is_not_null()).then(whole.fill_null(0.0) + fraction.fill_null(0.0))
+    matched = whole.is_not_null() | numerator.is_not_null()
+    return number.list.eval(pl.when(matched).then(whole.fill_null(0.0) + fraction.fill_null(0.0)))
 
 
 def _items(run: pl.Expr, number: str) -> pl.Expr:
@@ -99,17 +108,21 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     """
     # Intermediate results are materialised as temporary columns, stage by stage: written as one
     # nested expression, every output would re-run every regex (hundreds of times per row).
-    tmp = {name: f"__dimensions_{name}" for name in ("segment", "metric", "inch_only")}
+    tmp = {name: f"__dimensions_{name}" for name in ("segment", "metric")}
     lf = lf.with_columns(_first_set(pl.col(text).cast(pl.String)).alias(tmp["segment"]))
     segment = pl.col(tmp["segment"])
     lf = lf.with_columns(
         segment.str.extract_groups(
             rf"^(?P<before>.*?)(?P<run>{_METRIC_RUN})\s*(?P<unit>mm|cm|m)\b(?P<after>.*)$"
-        ).alias(tmp["metric"]),
-        # Fallback when no metric run exists: the first inch run with a unit.
-        segment.str.extract(rf"({_INCH_RUN})\s*{_INCH_UNIT}", 1).alias(tmp["inch_only"]),
+        ).alias(tmp["metric"])
     )
     metric = pl.col(tmp["metric"])
+    # Fallback when no metric run exists: the first inch run with a unit (not searched for otherwise).
+    inch_only = (
+        pl.when(metric.struct.field("run").is_null())
+        .then(segment)
+        .str.extract(rf"({_INCH_RUN})\s*{_INCH_UNIT}", 1)
+    )
     # Inch run just before the "(" that opens the metric run: the labels of "H: 13 7/8 in. (35.3 cm)".
     inch_before = metric.struct.field("before").str.extract(rf"({_INCH_RUN})\s*{_INCH_UNIT}?\s*\(\s*$", 1)
     # "(...cm) (h. x max. diam.)": the axis words of the qualifier in order.
@@ -119,7 +132,7 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
         "factor": lookup(metric.struct.field("unit"), _CM_PER_UNIT, dtype=pl.Float64),
         "metric_items": _items(metric.struct.field("run"), _METRIC_NUMBER),
         "inch_before_items": _items(inch_before, _INCH_NUMBER),
-        "inch_only_items": _items(pl.col(tmp["inch_only"]), _INCH_NUMBER),
+        "inch_only_items": _items(inch_only, _INCH_NUMBER),
         "qualifier_axes": qualifier.str.extract_all(_AXIS_WORD),
     }
     tmp |= {name: f"__dimensions_{name}" for name in parts}
@@ -129,20 +142,38 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     # A qualifier shorter than the run names its last values: "7 1/16 x 3 3/8 in. (18 x 8.6 cm) (diam.)".
     qualifier_shift = (metric_items.list.len() - qualifier_axes.list.len()).clip(lower_bound=0)
 
+    # Every item's number and axis, each list in one vectorised pass over all items (inside
+    # list.eval), rather than per position: per position, each regex would run once for every
+    # row at every position, mostly on nulls.
+    per_item = {
+        "metric_values": metric_items.list.eval(
+            pl.element().str.extract(rf"({_METRIC_NUMBER})\s*$", 1).cast(pl.Float64)
+        ),
+        "metric_axes": _axes(metric_items),
+        "inch_before_axes": _axes(pl.col(tmp["inch_before_items"])),
+        "inch_only_values": _inches(pl.col(tmp["inch_only_items"])),
+        "inch_only_axes": _axes(pl.col(tmp["inch_only_items"])),
+        "qualifier_keys": qualifier_axes.list.eval(_axis_key(pl.element())),
+    }
+    tmp |= {name: f"__dimensions_{name}" for name in per_item}
+    lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in per_item.items())
+
+    def at(name: str, i: int | pl.Expr) -> pl.Expr:
+        return pl.col(tmp[name]).list.get(i, null_on_oob=True)
+
     per_position: dict[str, pl.Expr] = {}
     for i in range(_MAX_VALUES):  # unrolled over positions in a set, not over rows
-        metric_item = metric_items.list.get(i, null_on_oob=True)
-        inch_item = pl.col(tmp["inch_only_items"]).list.get(i, null_on_oob=True)
-        metric_cm = metric_item.str.extract(rf"({_METRIC_NUMBER})\s*$", 1).cast(pl.Float64) * factor
-        value = pl.when(has_metric).then(metric_cm).otherwise(_inch_value(inch_item) * 2.54)
+        value = (
+            pl.when(has_metric)
+            .then(at("metric_values", i) * factor)
+            .otherwise(at("inch_only_values", i) * 2.54)
+        )
         default = pl.lit(_POSITIONAL_AXES[i] if i < len(_POSITIONAL_AXES) else None, pl.String)
         per_position[f"value_{i}"] = pl.when(value > 0).then(value)
         per_position[f"axis_{i}"] = pl.coalesce(
-            pl.when(has_metric).then(_axis(metric_item)).otherwise(_axis(inch_item)),
-            pl.when(has_metric).then(_axis(pl.col(tmp["inch_before_items"]).list.get(i, null_on_oob=True))),
-            pl.when(has_metric & (qualifier_shift <= i)).then(
-                _axis_key(qualifier_axes.list.get(i - qualifier_shift, null_on_oob=True))
-            ),
+            pl.when(has_metric).then(at("metric_axes", i)).otherwise(at("inch_only_axes", i)),
+            pl.when(has_metric).then(at("inch_before_axes", i)),
+            pl.when(has_metric & (qualifier_shift <= i)).then(at("qualifier_keys", i - qualifier_shift)),
             default,
         )
     tmp |= {name: f"__dimensions_{name}" for name in per_position}
