@@ -56,43 +56,33 @@ def artic_agents_clean(artic_agents_raw: pl.LazyFrame) -> pl.LazyFrame:
     return artic.clean_artic_agents(artic_agents_raw)
 
 
-# --- enrich: sources unioned, references resolved ------------------------------------------------
+# --- the collection's objects: every source's clean objects as one --------------------------------
+# Not a table of its own: each asset that reads them gets the clean assets and unions them lazily.
+# A written union would copy the whole collection once more (at a million objects, as long as
+# the clean stage's floor) for a union its readers get for free.
+
+OBJECT_SOURCES = ("walters_objects_clean", "artic_artworks_clean")
+# The inputs of an asset that takes them as ``**kwargs``; their type makes the IO manager scan them.
+_SCANNED = dg.PythonObjectDagsterType(pl.LazyFrame, name="ScannedLakeTable")
+COLLECTION_OBJECTS = {name: dg.AssetIn(name, dagster_type=_SCANNED) for name in OBJECT_SOURCES}
 
 
-@lake_asset(stage="enrich", model=CleanObjects)
-def collection_objects(
-    context: dg.AssetExecutionContext, walters_objects_clean: pl.LazyFrame, artic_artworks_clean: pl.LazyFrame
-) -> pl.LazyFrame:
-    """Objects of every source in one table, source after source. Metadata: the quirks each source's
-    records showed and how they were handled, completeness per column, objects per century."""
-    objects = model.union_sources(walters_objects_clean, artic_artworks_clean)
-    quirks = count_quirks(objects).collect()
-    context.add_output_metadata(
-        {
-            "quirks_by_source": dg.MetadataValue.md(markdown_table(quirks)),
-            **{
-                f"quirks/{row['source']}/{name}": dg.MetadataValue.int(value)
-                for row in quirks.iter_rows(named=True)
-                for name, value in row.items()
-                if name != "source"
-            },
-            "completeness": completeness_chart(
-                objects.drop(model.NESTED_OBJECT_COLUMNS), title="Completeness per column"
-            ),
-            "objects_per_century": objects_per_century_chart(count_by_century(objects).collect()),
-        }
-    )
-    return objects
+def _collection(sources: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
+    """The objects of every source in one table, source after source."""
+    return model.union_sources(*(sources[name] for name in OBJECT_SOURCES))
 
 
-@lake_asset(stage="enrich", model=CollectionAgents)
+# --- enrich: references resolved across sources ---------------------------------------------------
+
+
+@lake_asset(stage="enrich", model=CollectionAgents, ins=COLLECTION_OBJECTS)
 def collection_agents(
-    walters_creators_clean: pl.LazyFrame, artic_agents_clean: pl.LazyFrame, collection_objects: pl.LazyFrame
+    walters_creators_clean: pl.LazyFrame, artic_agents_clean: pl.LazyFrame, **objects: pl.LazyFrame
 ) -> pl.LazyFrame:
     """Agents of every source, plus an agent built from the object record (flagged) for every
     creator an object names that its source's agent list lacks: no creator is dropped."""
     agents = model.union_sources(walters_creators_clean, artic_agents_clean)
-    return model.complete_agents(agents, collection_objects)
+    return model.complete_agents(agents, _collection(objects))
 
 
 @lake_asset(stage="enrich")
@@ -104,10 +94,28 @@ def collection_exhibitions(walters_exhibitions_clean: pl.LazyFrame) -> pl.LazyFr
 # --- reshape: the flat tables of the analytics database ------------------------------------------
 
 
-@lake_asset(stage="reshape", model=Objects)
-def objects(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per object across sources (key object_key)."""
-    return model.flatten_objects(collection_objects)
+@lake_asset(stage="reshape", model=Objects, ins=COLLECTION_OBJECTS)
+def objects(context: dg.AssetExecutionContext, **sources: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per object across sources (key object_key). Metadata: the quirks each source's
+    records showed and how they were handled, completeness per column, objects per century."""
+    collection = _collection(sources)
+    quirks = count_quirks(collection).collect()
+    context.add_output_metadata(
+        {
+            "quirks_by_source": dg.MetadataValue.md(markdown_table(quirks)),
+            **{
+                f"quirks/{row['source']}/{name}": dg.MetadataValue.int(value)
+                for row in quirks.iter_rows(named=True)
+                for name, value in row.items()
+                if name != "source"
+            },
+            "completeness": completeness_chart(
+                collection.drop(model.NESTED_OBJECT_COLUMNS), title="Completeness per column"
+            ),
+            "objects_per_century": objects_per_century_chart(count_by_century(collection).collect()),
+        }
+    )
+    return model.flatten_objects(collection)
 
 
 @lake_asset(stage="reshape", model=Agents)
@@ -116,62 +124,58 @@ def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
     return collection_agents
 
 
-@lake_asset(stage="reshape", model=ObjectAgents)
-def object_agents(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", model=ObjectAgents, ins=COLLECTION_OBJECTS)
+def object_agents(**objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (object_key, agent_key, role)."""
-    return model.link_object_agents(collection_objects)
+    return model.link_object_agents(_collection(objects))
 
 
-@lake_asset(stage="reshape")
-def places(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def places(**objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per place (key place_key), with real coordinates only."""
-    return model.extract_places(collection_objects)
+    return model.extract_places(_collection(objects))
 
 
-@lake_asset(stage="reshape")
-def object_places(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def object_places(**objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (object_key, place_key, place_type)."""
-    return model.link_object_places(collection_objects)
+    return model.link_object_places(_collection(objects))
 
 
-@lake_asset(stage="reshape")
-def images(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def images(**objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (object_key, image_key), the primary image first."""
-    return model.extract_images(collection_objects)
+    return model.extract_images(_collection(objects))
 
 
-@lake_asset(stage="reshape")
-def exhibitions(collection_objects: pl.LazyFrame, collection_exhibitions: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def exhibitions(collection_exhibitions: pl.LazyFrame, **objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per exhibition; those objects name but the export lacks are kept, flagged."""
-    return model.extract_exhibitions(collection_objects, collection_exhibitions)
+    return model.extract_exhibitions(_collection(objects), collection_exhibitions)
 
 
-@lake_asset(stage="reshape")
-def object_exhibitions(
-    collection_objects: pl.LazyFrame, collection_exhibitions: pl.LazyFrame
-) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def object_exhibitions(collection_exhibitions: pl.LazyFrame, **objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (object_key, exhibition_key)."""
-    return model.link_object_exhibitions(collection_objects, collection_exhibitions)
+    return model.link_object_exhibitions(_collection(objects), collection_exhibitions)
 
 
-@lake_asset(stage="reshape")
-def related_objects(
-    collection_objects: pl.LazyFrame, walters_relationships_clean: pl.LazyFrame
-) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def related_objects(walters_relationships_clean: pl.LazyFrame, **objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (object_key, related_object_key, relation)."""
-    return model.link_related_objects(collection_objects, walters_relationships_clean)
+    return model.link_related_objects(_collection(objects), walters_relationships_clean)
 
 
-@lake_asset(stage="reshape")
-def classifications(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def classifications(**objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (source, classification) with its object count."""
-    return model.count_by(collection_objects, "classification")
+    return model.count_by(_collection(objects), "classification")
 
 
-@lake_asset(stage="reshape")
-def departments(collection_objects: pl.LazyFrame) -> pl.LazyFrame:
+@lake_asset(stage="reshape", ins=COLLECTION_OBJECTS)
+def departments(**objects: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (source, department) with its object count."""
-    return model.count_by(collection_objects, "department")
+    return model.count_by(_collection(objects), "department")
 
 
 assets = [
@@ -181,7 +185,6 @@ assets = [
     walters_relationships_clean,
     artic_artworks_clean,
     artic_agents_clean,
-    collection_objects,
     collection_agents,
     collection_exhibitions,
     objects,
@@ -223,16 +226,16 @@ asset_checks = [
         description="Art Institute agents conform to the model",
     ),
     model_check(
-        "collection_objects", CleanObjects, blocking=True, description="Object keys unique across sources"
-    ),
-    model_check(
         "collection_agents",
         CollectionAgents,
         blocking=True,
         description="Agent keys unique, every agent named",
     ),
     model_check(
-        "objects", Objects, blocking=True, description="The objects table as the database expects it"
+        "objects",
+        Objects,
+        blocking=True,
+        description="The objects table as the database expects it, keys unique across sources",
     ),
     model_check("agents", Agents, blocking=True, description="The agents table as the database expects it"),
     model_check(

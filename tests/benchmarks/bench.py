@@ -82,13 +82,18 @@ def stage_clean(lake: Path) -> None:
     _sink(artic.clean_artic_agents(_scan(lake, "artic_agents_raw")), lake, "artic_agents_clean")
 
 
+def _collection_objects(lake: Path):
+    # As transforms.assets reads them (OBJECT_SOURCES): every source's clean objects, unioned lazily.
+    from transforms import model
+
+    return model.union_sources(_scan(lake, "walters_objects_clean"), _scan(lake, "artic_artworks_clean"))
+
+
 def stage_enrich(lake: Path) -> None:
     from transforms import model
 
-    objects = model.union_sources(_scan(lake, "walters_objects_clean"), _scan(lake, "artic_artworks_clean"))
-    _sink(objects, lake, "collection_objects")
     agents = model.union_sources(_scan(lake, "walters_creators_clean"), _scan(lake, "artic_agents_clean"))
-    _sink(model.complete_agents(agents, _scan(lake, "collection_objects")), lake, "collection_agents")
+    _sink(model.complete_agents(agents, _collection_objects(lake)), lake, "collection_agents")
     _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
 
 
@@ -96,7 +101,7 @@ def stage_reshape(lake: Path) -> None:
     from transforms import model
 
     def objects():
-        return _scan(lake, "collection_objects")
+        return _collection_objects(lake)
 
     exhibitions = _scan(lake, "collection_exhibitions")
     _sink(model.flatten_objects(objects()), lake, "objects")

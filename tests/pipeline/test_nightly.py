@@ -47,6 +47,24 @@ def test_one_objects_row_per_shipped_object(nightly_run: tuple[Path, dg.ExecuteI
     assert rows == keys == len(_sample_object_ids()) + len(_artic_ids())
 
 
+def test_objects_metadata_counts_the_quirks_and_charts_the_collection(
+    nightly_run: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    _, result = nightly_run
+    (materialization,) = [
+        m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey("objects")
+    ]
+    metadata = materialization.materialization.metadata
+    # Counted on the shipped sample by the clean stage's rules (not a fixed expectation of the data).
+    assert metadata["quirks/walters/objects"].value == len(_sample_object_ids())
+    assert metadata["quirks/artic/objects"].value == len(_artic_ids())
+    for quirk in ("bce_years", "hijri_dates", "date_sentinels_nulled", "coordinate_sentinels_nulled"):
+        assert metadata[f"quirks/walters/{quirk}"].value > 0, quirk
+    assert metadata["quirks_by_source"].value.startswith("| source ")
+    for chart in ("completeness", "objects_per_century"):
+        assert "data:image/png;base64," in metadata[chart].value, chart
+
+
 def test_every_creator_reference_links_to_an_agent(
     nightly_run: tuple[Path, dg.ExecuteInProcessResult],
 ) -> None:

@@ -39,13 +39,13 @@ def lake(walters_raw: pl.LazyFrame, tmp_path_factory: pytest.TempPathFactory) ->
         records, [1] * len(records), ARTIC_ARTWORK_SCHEMA, source="artic", harvested_at=HARVESTED_AT
     ).write_parquet(directory / "artic_artworks_raw.parquet")
     objects = walters.clean_walters_objects(pl.scan_parquet(directory / "walters_objects_raw.parquet"))
-    sink_lake(objects, directory / "collection_objects.parquet")
+    sink_lake(objects, directory / "walters_objects_clean.parquet")
     return directory
 
 
 def test_a_fallback_is_detected(lake: Path) -> None:
     # The check itself: Expr.replace with a mapping is a known fallback on this Polars.
-    lf = pl.scan_parquet(lake / "collection_objects.parquet").select(
+    lf = pl.scan_parquet(lake / "walters_objects_clean.parquet").select(
         pl.col("source").replace({"walters": "W"})
     )
     assert _fallback_nodes(lf)
@@ -60,7 +60,7 @@ def test_clean_walters_objects_streams(lake: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_reshape_streams(lake: Path) -> None:
-    objects = pl.scan_parquet(lake / "collection_objects.parquet")
+    objects = pl.scan_parquet(lake / "walters_objects_clean.parquet")
     plans = {
         "objects": model.flatten_objects(objects),
         "object_agents": model.link_object_agents(objects),
@@ -79,6 +79,6 @@ def test_clean_artic_artworks_streams(lake: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_agents_stream(lake: Path) -> None:
-    objects = pl.scan_parquet(lake / "collection_objects.parquet")
+    objects = pl.scan_parquet(lake / "walters_objects_clean.parquet")
     agents = pl.LazyFrame(schema=model.AGENT_SCHEMA)
     assert _fallback_nodes(model.complete_agents(agents, objects)) == []

@@ -217,16 +217,16 @@ def _show_markdown(browser: Browser, key: str) -> None:
 def test_asset_page_shows_the_chart(webserver: str, browser: Browser) -> None:
     chart = "document.querySelector('[role=dialog] img[src^=\"data:image/png\"]')"
     browser.open(
-        f"{webserver}/assets/collection_objects",
+        f"{webserver}/assets/objects",
         "document.body.innerText.includes('objects_per_century')",
-        "the metadata of collection_objects",
+        "the metadata of objects",
     )
     _show_markdown(browser, "objects_per_century")
     _wait_until(
         lambda: browser.evaluate(f"!!{chart} && {chart}.naturalWidth > 100"), RENDER_TIMEOUT_S, "the chart"
     )
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.screenshot(ARTIFACTS / "ui-collection_objects-chart.png")
+    browser.screenshot(ARTIFACTS / "ui-objects-chart.png")
 
 
 def test_asset_page_shows_the_preview_table(webserver: str, browser: Browser) -> None:
