@@ -3,8 +3,9 @@
 Clean stage (per source, ``transforms.walters``/``transforms.artic``): one row per object with
 its creators, places, images, exhibitions and related objects nested (``OBJECT_SCHEMA``), and one
 row per agent (``AGENT_SCHEMA``).
-Enrich stage: sources unioned; creator references joined to agents, and agents that objects name
-but no export holds built from the object records, flagged, never dropped.
+Enrich stage: sources unioned (lazily, where read: ``union_sources``); creator references joined to
+agents, and agents that objects name but no export holds built from the object records, flagged,
+never dropped.
 Reshape stage: the flat tables of the analytics database, one function per table. Narrow tables
 are sorted by key; the wide ``objects`` and ``images`` keep the collection's order, which is fixed
 by the input (a sort would hold them whole in memory). Either way the same input gives the same files.
