@@ -64,7 +64,8 @@ def _first_set(text: pl.Expr) -> pl.Expr:
     normal = (
         clean_text(text.str.replace_all(r"[;\r\n]+", ";")).str.to_lowercase().str.replace_all("\u00d7", "x")
     )
-    return normal.str.extract(r"(?:^|;)([^;]*\d[^;]*)", 1)
+    # The leftmost match is a whole segment: it cannot start inside one that has no digit.
+    return normal.str.extract(r"[^;]*\d[^;]*", 0)
 
 
 def _axes(items: pl.Expr) -> pl.Expr:
