@@ -26,6 +26,8 @@ def test_bench_reports_figures(tmp_path: Path) -> None:
             str(out),
             "--cache",
             str(tmp_path / "cache"),
+            "--repeat",
+            "2",
         ],
         check=True,
         timeout=600,
@@ -33,6 +35,7 @@ def test_bench_reports_figures(tmp_path: Path) -> None:
     result = json.loads(out.read_text())
 
     assert result["objects"] == N
+    assert result["repeat"] == 2
     assert result["peak_rss_mb"] > 0
     assert result["floor_ratio"] > 0
     assert set(result["stages"]) == {"clean", "enrich", "reshape", "database"}
