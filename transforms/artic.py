@@ -8,6 +8,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
+from transforms.lists import distinct_elements
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
 from transforms.text import clean_label, clean_text
 
@@ -40,7 +41,7 @@ def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:
             )
         )
         # Deduplicated after the aggregation: `unique` inside `agg` is not streamable.
-        .with_columns(pl.col("creators").list.unique(maintain_order=True))
+        .with_columns(distinct_elements(pl.col("creators")))
     )
     return artworks.join(links, on="id", how="left", maintain_order="left")
 

@@ -118,8 +118,8 @@ _WHOLE_IF_NEEDS_WORK = rf"(?s)^(?:\x20.*|.*(?:{_NEEDS_WORK}).*|.*\x20)$"
 def _normalise(expr: pl.Expr) -> pl.Expr:
     """Rules 1-4 but the last: tags, references, whitespace, trim (an empty result stays "").
 
-    Most values need none of it, so the chain runs only on those that do (null for it, the rest);
-    the others are passed through as they are (measured: a quarter less work on the Walters text).
+    Most values need none of it: the chain runs only on those that do (the others are null while it
+    runs) and the others pass through as they are (measured: a quarter less work on Walters text).
     """
     text = expr.cast(pl.String)
     needs_work = text.str.extract(_WHOLE_IF_NEEDS_WORK, 0)
