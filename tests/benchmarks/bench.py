@@ -275,6 +275,8 @@ def main() -> None:
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--lake", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.nightly and shutil.which("uv") is None:  # fail now, not after the stages have run
+        parser.error("--nightly times `uv run dg launch --job nightly`, and uv is not on PATH")
 
     if args.stage:  # a child: run one stage, then report its own peak (VmHWM: this process only)
         STAGES[args.stage](args.lake)
