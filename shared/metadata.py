@@ -1,8 +1,8 @@
 """Metadata every asset shows in the Dagster UI: row count, schema, preview, charts.
 
 One helper for all assets, so that every table reads the same way. Previews are deterministic
-(the first rows of the written data, which the pipeline writes in key order), so two runs on the
-same input show the same preview.
+(the first rows of the written data, which the pipeline writes in an order fixed by its input), so
+two runs on the same input show the same preview.
 """
 
 import base64

@@ -6,9 +6,11 @@ row per agent (``AGENT_SCHEMA``).
 Enrich stage: sources unioned (lazily, where read: ``union_sources``); creator references joined to
 agents, and agents that objects name but no export holds built from the object records, flagged,
 never dropped.
-Reshape stage: the flat tables of the analytics database, one function per table. Narrow tables
-are sorted by key; the wide ``objects`` and ``images`` keep the collection's order, which is fixed
-by the input (a sort would hold them whole in memory). Either way the same input gives the same files.
+Reshape stage: the flat tables of the analytics database, one function per table. Tables of
+objects and their links keep the collection's order, which is fixed by the input (rows in the
+order they first appear): a sort would cost time at every size and hold wide tables whole in
+memory, and the database keeps no row order anyway. Tables built by grouping (places,
+exhibitions, vocabularies) are sorted by key. Either way the same input gives the same files.
 """
 
 import polars as pl
@@ -193,11 +195,7 @@ def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
 
 def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:
     """``object_agents``: one row per (object_key, agent_key, role), key all three."""
-    return (
-        creator_links(objects)
-        .select("object_key", "agent_key", "role")
-        .sort("object_key", "agent_key", "role")
-    )
+    return creator_links(objects).select("object_key", "agent_key", "role")
 
 
 def _explode_nested(objects: pl.LazyFrame, column: str) -> pl.LazyFrame:
@@ -228,8 +226,7 @@ def link_object_places(objects: pl.LazyFrame) -> pl.LazyFrame:
     return (
         _explode_nested(objects, "places")
         .select("object_key", "place_key", "place_type")
-        .unique()
-        .sort("object_key", "place_key", "place_type")
+        .unique(maintain_order=True)
     )
 
 
@@ -272,9 +269,8 @@ def link_object_exhibitions(objects: pl.LazyFrame, exhibitions: pl.LazyFrame) ->
     return (
         pl.concat([from_objects, from_exports.select("object_key", "exhibition_key")])
         .drop_nulls()
-        .join(objects.select("object_key"), on="object_key", how="semi")
-        .unique()
-        .sort("object_key", "exhibition_key")
+        .join(objects.select("object_key"), on="object_key", how="semi", maintain_order="left")
+        .unique(maintain_order=True)
     )
 
 
@@ -290,11 +286,10 @@ def link_related_objects(objects: pl.LazyFrame, relationships: pl.LazyFrame) -> 
                 relationships.select("object_key", "related_object_key", "relation"),
             ]
         )
-        .join(objects.select("object_key"), on="object_key", how="semi")
-        .unique()
-        .join(known, on="related_object_key", how="left")
+        .join(objects.select("object_key"), on="object_key", how="semi", maintain_order="left")
+        .unique(maintain_order=True)
+        .join(known, on="related_object_key", how="left", maintain_order="left")
         .with_columns(pl.col("related_in_collection").fill_null(False))
-        .sort("object_key", "related_object_key", "relation")
     )
 
 
