@@ -13,8 +13,8 @@ runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` r
   fresh file (the database build's floor).
 
 ``floor_ratio`` = (clean + enrich + reshape + database wall) / (floor_copy + floor_duckdb wall).
-With ``--repeat N`` every stage and floor runs N times and the fastest run counts (its peak RSS:
-the largest of the N), so one slow moment of a shared machine does not decide the ratio.
+With ``--repeat N`` the stages and floors run N rounds and each one's fastest run counts (its
+peak RSS: the largest of the N), so one slow spell of a shared machine does not decide the ratio.
 The asset-only metadata (quirk counts, charts, Pandera checks) is not part of these stages.
 """
 
@@ -185,12 +185,21 @@ def run_stage(name: str, lake: Path, env: dict[str, str] | None = None) -> dict[
     return {"wall_s": round(wall, 3), "peak_rss_mb": round(hwm_kb / 1024, 1)}
 
 
-def measure(name: str, lake: Path, repeat: int) -> dict[str, float]:
-    """``run_stage`` ``repeat`` times: the fastest wall time, the largest peak RSS."""
-    runs = [run_stage(name, lake) for _ in range(repeat)]
+def measure(lake: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """Every stage, then the floors, ``repeat`` rounds over: per name the fastest wall time and the
+    largest peak RSS. Rounds, not a stage's runs back to back, so that a slow spell of a shared
+    machine falls on stages and floors alike."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in STAGES}
+    for round_ in range(1, repeat + 1):
+        for name in STAGES:
+            runs[name].append(run_stage(name, lake))
+            print(f"  {name:<13} {runs[name][-1]}" + (f" (round {round_})" if repeat > 1 else ""), flush=True)
     return {
-        "wall_s": min(r["wall_s"] for r in runs),
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        name: {
+            "wall_s": min(r["wall_s"] for r in stage_runs),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in stage_runs),
+        }
+        for name, stage_runs in runs.items()
     }
 
 
@@ -294,14 +303,9 @@ def main() -> None:
     print(f"raw lake: {raw_rows['walters_objects_raw']:,} rows, {raw_bytes / 2**20:.0f} MB"
           + (f" (generated in {generate_s} s)" if generate_s else " (cached)"), flush=True)  # fmt: skip
     try:
-        stages: dict[str, dict[str, float]] = {}
-        for name in (*TRANSFORM_STAGES, "database"):
-            stages[name] = measure(name, lake, args.repeat)
-            print(f"  {name:<13} {stages[name]}", flush=True)
-        floors = {}
-        for name in ("floor_copy", "floor_duckdb"):
-            floors[name] = measure(name, lake, args.repeat)
-            print(f"  {name:<13} {floors[name]}", flush=True)
+        measured = measure(lake, args.repeat)
+        stages = {name: measured[name] for name in (*TRANSFORM_STAGES, "database")}
+        floors = {name: measured[name] for name in ("floor_copy", "floor_duckdb")}
         db_rows = json.loads((work / "database_rows.json").read_text())
     finally:
         shutil.rmtree(work, ignore_errors=True)
