@@ -11,8 +11,9 @@ Rules, in the order they are applied by :func:`clean_text`:
    not ``<``): every HTML 4 named entity (``&amp;`` ``&lt;`` ``&gt;`` ``&quot;`` ``&nbsp;`` ``&eacute;``
    ``&mdash;`` ...) plus ``&apos;``, and the numeric forms ``&#NNN;`` / ``&#xHH;`` (leading zeros
    allowed, ``x`` and hex digits in either case) of printable ASCII and of every character that
-   has an HTML 4 name (Latin-1, Greek, general punctuation, arrows, maths). Polars has no vectorised "code point to character", so any
-   other numeric reference (``&#12354;``) and any HTML5-only name (``&check;``) is left as it is.
+   has an HTML 4 name (Latin-1, Greek, general punctuation, arrows, maths). Polars has no
+   vectorised "code point to character", so any other numeric reference (``&#12354;``) and any
+   HTML5-only name (``&check;``) is left as it is.
 3. Soft hyphens, zero-width spaces and byte-order marks are dropped, written or as references
    (removed in the same pass as the inline tags).
 4. All whitespace (``\\r\\n``, tabs, non-breaking and other Unicode spaces) and any other control
@@ -54,9 +55,11 @@ def _decoded(code_point: int) -> str:
     return "" if char in _INVISIBLE else char
 
 
+# Tabs and line breaks written as references become whitespace, folded later.
+_WHITESPACE_CODE_POINTS = {9, 10, 13}
 # Code points whose numeric references are decoded: printable ASCII and every HTML 4 name's, plus
-# tabs and line breaks (they become whitespace, folded later).
-_CODE_POINTS = sorted(set(range(0x20, 0x7F)) | set(codepoint2name) | {9, 10, 13})
+# the whitespace ones.
+_CODE_POINTS = sorted(set(range(0x20, 0x7F)) | set(codepoint2name) | _WHITESPACE_CODE_POINTS)
 
 
 def _entity_table() -> tuple[list[str], list[str]]:
@@ -69,7 +72,7 @@ def _entity_table() -> tuple[list[str], list[str]]:
     replacements = [_decoded(cp) for cp in codepoint2name] + ["'"]
     for cp in _CODE_POINTS:
         patterns.append(f"&#{cp};")
-        replacements.append(" " if cp in (9, 10, 13) else _decoded(cp))
+        replacements.append(" " if cp in _WHITESPACE_CODE_POINTS else _decoded(cp))
     return patterns, replacements
 
 

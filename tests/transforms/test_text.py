@@ -57,7 +57,10 @@ def test_clean_text_block_tags_become_spaces_inline_tags_vanish() -> None:
 
 
 def test_clean_text_decodes_character_references_once() -> None:
-    raw = "Arms &amp; Armor&nbsp;&#8212; &quot;Saint&quot; &#39;s &#039; &eacute;&#xE9;&#Xeb;&#x0eB; &amp;lt; &#12354;"
+    raw = (
+        "Arms &amp; Armor&nbsp;&#8212; &quot;Saint&quot; &#39;s &#039; "
+        "&eacute;&#xE9;&#Xeb;&#x0eB; &amp;lt; &#12354;"
+    )
     # &amp;lt; decodes to the text "&lt;" (one pass); &#12354; is outside the decoded table.
     assert _apply(clean_text, [raw]) == ["Arms & Armor — \"Saint\" 's ' ééëë &lt; &#12354;"]
     # A hexadecimal reference is rewritten as a decimal one before decoding: still decoded once.
