@@ -14,8 +14,10 @@ from outputs.search_export import write_search_export
 from outputs.tables import TABLES
 from shared.checks import key_check
 from shared.metadata import timed
-from shared.resources import Lakehouse
+from shared.resources import DATABASE_FILE, Lakehouse
 from shared.stages import OWNERS
+
+SEARCH_EXPORT = "exports/objects.ndjson"
 
 # Built nightly: a day and a bit without a new one is a warning, two days a failure.
 NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(
@@ -35,11 +37,9 @@ def analytics_database(lakehouse: Lakehouse) -> dg.MaterializeResult:
     """The DuckDB analytics database ($DATA_DIR/analytics.duckdb): the model's tables with primary
     keys and column comments, and views for the collections team's questions."""
     metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.database_path))}
-    with timed(metadata):
+    with timed(metadata), lakehouse.publishing(DATABASE_FILE) as scratch:
         rows = build_database(
-            lakehouse.database_path,
-            TABLES,
-            {table.name: lakehouse.table_path(table.name) for table in TABLES},
+            scratch, TABLES, {table.name: lakehouse.table_path(table.name) for table in TABLES}
         )
     metadata.update({f"rows/{name}": dg.MetadataValue.int(count) for name, count in rows.items()})
     return dg.MaterializeResult(metadata=metadata)
@@ -56,10 +56,9 @@ def analytics_database(lakehouse: Lakehouse) -> dg.MaterializeResult:
 def search_export(lakehouse: Lakehouse) -> dg.MaterializeResult:
     """The search export ($DATA_DIR/exports/objects.ndjson): one JSON document per object with its
     agents, places and images nested, ready for a search index."""
-    target = lakehouse.exports_dir / "objects.ndjson"
-    metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(target))}
-    with timed(metadata):
-        documents = write_search_export(lakehouse.database_path, target)
+    metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.root / SEARCH_EXPORT))}
+    with timed(metadata), lakehouse.publishing(SEARCH_EXPORT) as scratch:
+        documents = write_search_export(lakehouse.database_path, scratch)
     metadata["dagster/row_count"] = dg.MetadataValue.int(documents)
     return dg.MaterializeResult(metadata=metadata)
 

@@ -1,12 +1,11 @@
-"""Build the analytics database from the Parquet lake, atomically.
+"""Build the analytics database from the Parquet lake.
 
-DuckDB reads each table's Parquet file directly (no rows pass through Python) into a new file
-beside the database; only when every table, key, comment and view is in place and the file is
-closed does it replace the old database. A reader never sees a half-built database, and a failed
-build leaves the last good one untouched.
+DuckDB reads each table's Parquet file directly (no rows pass through Python) into a new file. The
+output asset builds it in a scratch file that replaces the published database only when every
+table, key, comment and view is in place and the file is closed (``Lakehouse.publishing``): a
+reader never sees a half-built database, and a failed build leaves the last good one untouched.
 """
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -38,32 +37,27 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path) -> 
 def build_database(
     target: Path, tables: Sequence[Table], parquet_paths: Mapping[str, Path]
 ) -> dict[str, int]:
-    """Build ``target`` from the lake; returns rows per table. The old file stays until the end."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    """Build a new database file ``target`` from the lake; returns rows per table.
+
+    Writes ``target`` in place: callers publish through ``Lakehouse.publishing``, which swaps the
+    finished file in and leaves the old one untouched when the build fails."""
+    con = duckdb.connect(str(target))
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            # Row order inside a table carries no meaning here; not keeping it lets DuckDB load in parallel.
-            con.execute("SET preserve_insertion_order = false")
-            # DuckDB's default budget is 80% of RAM, and a load uses what it is given. Capped, the
-            # 1M-object build peaks at 0.64 GB instead of 1.6 GB, for about 2 s more (of 12).
-            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-            for table in tables:
-                _load_table(con, table, parquet_paths[table.name])
-            con.execute(VIEWS_SQL.read_text())
-            rows = {
-                table.name: con.sql(f"SELECT count(*) FROM {_quote(table.name)}").fetchall()[0][0]
-                for table in tables
-            }
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp, target)
+        # Row order inside a table carries no meaning here; not keeping it lets DuckDB load in parallel.
+        con.execute("SET preserve_insertion_order = false")
+        # DuckDB's default budget is 80% of RAM, and a load uses what it is given. Capped, the
+        # 1M-object build peaks at 0.64 GB instead of 1.6 GB, for about 2 s more (of 12).
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        for table in tables:
+            _load_table(con, table, parquet_paths[table.name])
+        con.execute(VIEWS_SQL.read_text())
+        rows = {
+            table.name: con.sql(f"SELECT count(*) FROM {_quote(table.name)}").fetchall()[0][0]
+            for table in tables
+        }
+        con.execute("CHECKPOINT")
     finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        con.close()
     return rows
 
 

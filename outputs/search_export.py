@@ -1,10 +1,9 @@
 """The search export: one JSON document per object, agents, places and images nested.
 
-Written by DuckDB from the analytics database to a temporary file that replaces the old export
-only when complete.
+Written by DuckDB from the analytics database; the output asset writes it through
+``Lakehouse.publishing``, so it replaces the old export only when complete.
 """
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -43,13 +42,6 @@ ORDER BY o.object_key
 
 def write_search_export(database: Path, target: Path) -> int:
     """Write ``target`` (NDJSON) from ``database``; returns the number of documents."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with duckdb.connect(str(database), read_only=True) as con:
-            con.execute(f"COPY ({DOCUMENTS_SQL}) TO ? (FORMAT json)", [str(tmp)])
-            documents = con.sql("SELECT count(*) FROM objects").fetchall()[0][0]
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return documents
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute(f"COPY ({DOCUMENTS_SQL}) TO ? (FORMAT json)", [str(target)])
+        return con.sql("SELECT count(*) FROM objects").fetchall()[0][0]

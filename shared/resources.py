@@ -6,7 +6,10 @@ Dagster process; nothing else in the project looks at ``os.environ``.
 """
 
 import os
-from collections.abc import Mapping
+import shutil
+import tempfile
+from collections.abc import Generator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from harvest.sources import ArticApi, WaltersApi, WaltersExports
 from shared.io_manager import LakeIOManager
 
 DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
+DATABASE_FILE = "analytics.duckdb"  # under DATA_DIR
 
 
 @dataclass(frozen=True)
@@ -74,16 +78,25 @@ class Lakehouse(dg.ConfigurableResource):
 
     @property
     def database_path(self) -> Path:
-        return self.root / "analytics.duckdb"
+        return self.root / DATABASE_FILE
 
-    @property
-    def exports_dir(self) -> Path:
-        return self.root / "exports"
-
-    @property
-    def state_dir(self) -> Path:
-        """High-water marks that make harvests incremental."""
-        return self.root / "state"
+    @contextmanager
+    def publishing(self, name: str) -> Generator[Path]:
+        """A scratch path to write the published file ``name`` (relative to DATA_DIR, e.g.
+        ``exports/objects.ndjson``) into. When the block ends without an error the scratch file
+        replaces the published one in one step; on an error the published file stays as it was.
+        Either way nothing else is left behind (a database's write-ahead log included), so readers
+        never see half a file and a failed run costs the museum nothing it had."""
+        target = self.root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A folder of its own beside the target: same file system (the swap is a rename), and
+        # whatever the writer leaves beside its file goes with the folder.
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            yield scratch / target.name
+            os.replace(scratch / target.name, target)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def build_resources(settings: Settings) -> dict[str, object]:

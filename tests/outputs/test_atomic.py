@@ -14,6 +14,7 @@ import pytest
 from harvest.exports import SHIPPED_EXPORTS
 from outputs.database import build_database
 from outputs.tables import Table
+from shared.resources import Lakehouse
 from tests.conftest import run_nightly
 
 OUTPUT_ASSETS = {dg.AssetKey("analytics_database"), dg.AssetKey("search_export")}
@@ -63,7 +64,8 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
 
 
 def test_a_build_that_fails_midway_keeps_the_old_database(tmp_path: Path) -> None:
-    target = tmp_path / "analytics.duckdb"
+    lakehouse = Lakehouse(data_dir=str(tmp_path))
+    target = lakehouse.database_path
     target.write_bytes(b"yesterday's database")
     lake = tmp_path / "lake"
     lake.mkdir()
@@ -72,8 +74,11 @@ def test_a_build_that_fails_midway_keeps_the_old_database(tmp_path: Path) -> Non
     pl.DataFrame({"key": [1, 2]}).write_parquet(lake / "loaded.parquet")
     paths = {table.name: lake / f"{table.name}.parquet" for table in tables}
 
-    with pytest.raises(duckdb.IOException, match=r"missing\.parquet"):
-        build_database(target, tables, paths)
+    with (
+        pytest.raises(duckdb.IOException, match=r"missing\.parquet"),
+        lakehouse.publishing(target.name) as scratch,
+    ):
+        build_database(scratch, tables, paths)
 
     assert target.read_bytes() == b"yesterday's database"
     assert sorted(os.listdir(tmp_path)) == ["analytics.duckdb", "lake"]  # no .tmp or .wal left
