@@ -15,8 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from harvest.sources import ArticApi, WaltersApi, WaltersExports
-from harvest.tate.source import TateCollection
+from harvest.sources import ArticApi, DumpLocation, WaltersApi, WaltersExports
 from shared.io_manager import LakeIOManager
 
 DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
@@ -111,5 +110,5 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
         "walters_exports": WaltersExports(location=settings.walters_exports_url),
         "artic_api": ArticApi(base_url=settings.artic_api_url),
-        "tate_collection": TateCollection(location=settings.tate_collection_url),
+        "tate_collection": DumpLocation(location=settings.tate_collection_url),
     }

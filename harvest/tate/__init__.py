@@ -1,5 +1,6 @@
-"""The Tate (London), from its public collection repository (github.com/tategallery/collection): a
-dump of one JSON file per artwork and per artist rather than an API. Everything the Tate needs is
-in this folder: where the dump is (``source``), the raw records' schemas and models (``schemas``),
-the harvest assets (``harvest``), the pure clean functions (``clean``) and the shipped sample
-(``data/``, with its licence)."""
+"""The Tate (London), from its collection repository's dump: schemas, harvest, clean, sample (data/)."""
+
+from pathlib import Path
+
+# A sample of github.com/tategallery/collection: 2,500 artworks and the 583 artists they name.
+SHIPPED_SAMPLE = Path(__file__).parent / "data" / "collection-sample.tar.gz"

@@ -1,17 +1,10 @@
-"""Tate records conformed to the collection model (the clean stage): pure, lazy, no IO.
+"""Tate artworks and artists in the collection model (``transforms.model``), row for row; pure.
 
-Input: raw artworks and artists as the collection dump holds them (``harvest.tate.schemas``), plus
-provenance. Output: ``transforms.model.OBJECT_SCHEMA`` and ``AGENT_SCHEMA``, row for row (the raw
-model refuses a repeated id). The shared parsers do the reading; what is the Tate's own:
-
-- sizes come from the dimensions text, which the Tate writes height x width x depth ("support: 206 x
-  305 mm"); its structured ``width``/``height`` strings are mostly that text's first two numbers
-  the other way round, and garbled where the text has a label with brackets, so they are not used;
-- every contributor is a creator, with the role as the Tate gives it ("artist", "after",
-  "attributed to", ...);
-- keywords are the subjects the Tate catalogued (the leaves of its ``subjects`` tree);
-- an artist's birth and death years are the structured ones, else read from the ``date`` text
-  ("1852-1911" with an en dash, "born 1935", "active 1820-40").
+The shared parsers do the reading. The Tate's own choices: sizes come from its dimensions text, which
+reads height x width ("support: 206 x 305 mm"; the structured ``width``/``height`` strings are mostly
+the other way round, and garbled where a label has brackets); every contributor is a creator with the
+Tate's role ("artist", "after", ...); keywords are the leaves of the ``subjects`` tree; an artist's
+years are the structured ones, else read from the ``date`` text ("born 1935").
 """
 
 import polars as pl
@@ -43,15 +36,12 @@ def _creators() -> pl.Expr:
 
 def _subject_names() -> pl.Expr:
     """The leaves of the subjects tree (root, category, group, subject), each name once."""
-    groups = (
-        pl.col("subjects")
-        .struct.field("children")
-        .list.eval(pl.element().struct.field("children").explode(empty_as_null=False))
+    nodes = pl.col("subjects").struct.field("children")
+    for _ in range(2):
+        nodes = nodes.list.eval(pl.element().struct.field("children").explode(empty_as_null=False))
+    return (
+        nodes.list.eval(pl.element().struct.field("name")).list.drop_nulls().list.unique(maintain_order=True)
     )
-    leaves = groups.list.eval(
-        pl.element().struct.field("children").explode(empty_as_null=False).struct.field("name")
-    )
-    return leaves.list.drop_nulls().list.unique(maintain_order=True)
 
 
 def _images() -> pl.Expr:

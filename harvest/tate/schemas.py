@@ -1,91 +1,59 @@
 """The Tate's raw records: Polars schemas of the files as received, and the harvest boundary's models.
 
-Every field the repository's records carry is named and typed, nested ones too, so a record that
-lacks one gives a typed null, never a Null column, and a field the Tate adds is reported. The
-``subjects`` tree is typed to the depth the repository uses (root, category, group, subject).
+Every field of the repository's records is named and typed, nested ones too (``subjects`` to the
+depth the repository uses), so a missing field is a typed null and a new one is reported.
 """
+
+from typing import Any
 
 import pandera.polars as pa
 import polars as pl
 
 from shared.schemas.harvest import _Provenance
 
-_str, _int = pl.String, pl.Int64
-_named = {"id": _int, "name": _str}
-_place = pl.Struct({"name": _str, "placeName": _str, "placeType": _str})
-_event = pl.Struct({"place": _place, "time": pl.Struct({"startYear": _int})})
+
+def _s(*names: str) -> dict[str, Any]:
+    return dict.fromkeys(names, pl.String)
+
+
+def _i(*names: str) -> dict[str, Any]:
+    return dict.fromkeys(names, pl.Int64)
+
+
+_named = _i("id") | _s("name")
+_place = pl.Struct(_s("name", "placeName", "placeType"))
+_event = pl.Struct({"place": _place, "time": pl.Struct(_i("startYear"))})
 _movements = pl.List(pl.Struct({**_named, "era": pl.Struct(_named)}))
 _subjects = pl.Struct(_named)
-for _ in range(3):
+for _ in range(3):  # root, category, group, subject
     _subjects = pl.Struct({**_named, "children": pl.List(_subjects)})
-_contributor = {"id": _int, "fc": _str, "mda": _str, "role": _str, "gender": _str, "date": _str}
-_image_size = pl.Struct(
-    {"caption": _str, "cleared": pl.Boolean, "file": _str, "size": _str, "width": _int, "height": _int}
-    | {"resolution": _int}
+_contributor = pl.Struct(_i("id", "birthYear", "displayOrder") | _s("fc", "mda", "role", "gender", "date"))
+_size = _s("caption", "file", "size") | _i("width", "height", "resolution") | {"cleared": pl.Boolean}
+_image = pl.Struct(_s("copyright", "creativeCommons", "filenameBase") | {"sizes": pl.List(pl.Struct(_size))})
+_catalogue = pl.Struct(
+    _i("id") | _s("accessionRanges", "completeStatus", "finbergNumber", "groupType", "shortTitle")
 )
-_catalogue = {"accessionRanges": _str, "completeStatus": _str, "finbergNumber": _str, "groupType": _str}
 
 TATE_ARTWORK_SCHEMA = pl.Schema(
-    {
-        "id": _int,
-        "acno": _str,
-        "title": _str,
-        "foreignTitle": _str,
-        "groupTitle": _str,
-        "dateText": _str,
-        "dateRange": pl.Struct({"startYear": _int, "endYear": _int, "text": _str}),
-        "medium": _str,
-        "dimensions": _str,
-        **dict.fromkeys(["width", "height", "depth", "units"], _str),
-        "classification": _str,
-        "creditLine": _str,
-        "acquisitionYear": _int,
-        "inscription": _str,
-        "all_artists": _str,
-        "contributorCount": _int,
-        "contributors": pl.List(pl.Struct({**_contributor, "birthYear": _int, "displayOrder": _int})),
-        "thumbnailUrl": _str,
-        "thumbnailCopyright": _str,
-        "additionalImages": pl.List(
-            pl.Struct(
-                {
-                    "copyright": _str,
-                    "creativeCommons": _str,
-                    "filenameBase": _str,
-                    "sizes": pl.List(_image_size),
-                }
-            )
-        ),
-        "catalogueGroup": pl.Struct({**_named, **_catalogue, "shortTitle": _str}),
-        "finberg": _str,
-        "pageNumber": _int,
-        "catTextResId": _int,
-        "artistRooms": pl.Boolean,
-        "movementCount": _int,
-        "movements": _movements,
-        "subjectCount": _int,
-        "subjects": _subjects,
-        "url": _str,
+    _i("id")
+    | _s("acno", "title", "foreignTitle", "groupTitle", "dateText", "medium", "dimensions")
+    | {"dateRange": pl.Struct(_i("startYear", "endYear") | _s("text"))}
+    | _s("width", "height", "depth", "units", "classification", "creditLine", "inscription", "all_artists")
+    | _s("thumbnailUrl", "thumbnailCopyright", "finberg", "url")
+    | _i("acquisitionYear", "contributorCount", "movementCount", "subjectCount", "pageNumber", "catTextResId")
+    | {
+        "contributors": pl.List(_contributor),
+        "additionalImages": pl.List(_image),
+        "catalogueGroup": _catalogue,
     }
+    | {"artistRooms": pl.Boolean, "movements": _movements, "subjects": _subjects}
 )
 
 TATE_ARTIST_SCHEMA = pl.Schema(
-    {
-        "id": _int,
-        "fc": _str,
-        "mda": _str,
-        "gender": _str,
-        "date": _str,
-        "birthYear": _int,
-        "birth": _event,
-        "death": _event,
-        "activePlaceCount": _int,
-        "activePlaces": pl.List(_place),
-        "movements": _movements,
-        "totalWorks": _int,
-        "startLetter": _str,
-        "url": _str,
-    }
+    _i("id")
+    | _s("fc", "mda", "gender", "date", "startLetter", "url")
+    | _i("birthYear", "activePlaceCount", "totalWorks")
+    | {"birth": _event, "death": _event, "activePlaces": pl.List(_place), "movements": _movements}
 )
 
 

@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 
 from harvest.dump import read_json_records
-from harvest.tate.source import SHIPPED_SAMPLE
+from harvest.tate import SHIPPED_SAMPLE
 from outputs.database import connect_read_only
 from outputs.tables import TABLES
 from tests.conftest import run_nightly

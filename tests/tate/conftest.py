@@ -5,8 +5,8 @@ import pytest
 
 from harvest.dump import read_json_records
 from harvest.raw import records_to_frame
+from harvest.tate import SHIPPED_SAMPLE
 from harvest.tate.schemas import TATE_ARTIST_SCHEMA, TATE_ARTWORK_SCHEMA
-from harvest.tate.source import SHIPPED_SAMPLE
 from tests.conftest import HARVESTED_AT
 
 

@@ -10,18 +10,19 @@ import httpx
 import polars as pl
 import pytest
 
-from harvest.tate.harvest import tate_artists_raw, tate_artworks_raw
-from harvest.tate.source import SHIPPED_SAMPLE, TateCollection
+from harvest.sources import DumpLocation
+from harvest.tate import SHIPPED_SAMPLE
+from harvest.tate.harvest import assets as tate_assets
 from shared.resources import Settings, build_resources
 from tests.servers import serve
 
-ASSETS = [tate_artworks_raw, tate_artists_raw]
+ASSETS = tate_assets
 
 
 def materialize(data_dir: Path, location: str | None = None) -> dg.ExecuteInProcessResult:
     resources = {
         **build_resources(Settings(data_dir=str(data_dir))),
-        "tate_collection": TateCollection(location=location),
+        "tate_collection": DumpLocation(location=location),
     }
     return dg.materialize(
         ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
