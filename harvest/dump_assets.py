@@ -24,19 +24,19 @@ RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
 
 
 def json_dump_asset(
-    name: str,
-    *,
     source: str,
-    resource: str,
+    kind: str,
     shipped: Path,
-    glob: str,
     schema: pl.Schema,
     model: type[pa.DataFrameModel],
+    *,
     label: str,
-    description: str,
+    glob: str | None = None,
 ) -> dg.AssetsDefinition:
-    """Asset ``name``: the records of the files matching ``glob`` in the dump the resource
-    ``resource`` (a ``DumpLocation``) names, else in ``shipped``; one row per ``id``, in id order."""
+    """Asset ``<source>_<kind>_raw``: the records of the files matching ``glob`` (default
+    ``<kind>/**/*.json``) in the dump that the resource ``<source>_dump`` (a ``DumpLocation``)
+    names, else in ``shipped``; one row per ``id``, in id order, checked against ``model``."""
+    name, resource, glob = f"{source}_{kind}_raw", f"{source}_dump", glob or f"{kind}/**/*.json"
 
     @lake_asset(
         stage="harvest",
@@ -46,7 +46,10 @@ def json_dump_asset(
         check_specs=raw.raw_check_specs(name),
         dagster_type=RAW,
         required_resource_keys={resource, "lakehouse"},
-        description=f"{description} Plus source, page (the file's place in the dump) and harvested_at.",
+        description=(
+            f"The {kind} of the {source} dump as received, one file a record, each id once; nested fields "
+            "kept nested; plus source, page (the file's place in the dump, in path order) and harvested_at."
+        ),
     )
     def _asset(context: dg.AssetExecutionContext) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)

@@ -110,5 +110,5 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
         "walters_exports": WaltersExports(location=settings.walters_exports_url),
         "artic_api": ArticApi(base_url=settings.artic_api_url),
-        "tate_collection": DumpLocation(location=settings.tate_collection_url),
+        "tate_dump": DumpLocation(location=settings.tate_collection_url),
     }

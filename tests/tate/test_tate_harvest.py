@@ -22,7 +22,7 @@ ASSETS = tate_assets
 def materialize(data_dir: Path, location: str | None = None) -> dg.ExecuteInProcessResult:
     resources = {
         **build_resources(Settings(data_dir=str(data_dir))),
-        "tate_collection": DumpLocation(location=location),
+        "tate_dump": DumpLocation(location=location),
     }
     return dg.materialize(
         ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
