@@ -15,7 +15,7 @@ from shared.checks import validate_frame
 from shared.schemas.clean import CleanAgents, CleanObjects
 from tests.conftest import HARVESTED_AT
 from tests.transforms.test_streaming import _fallback_nodes
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, complete_agents
 
 
 def _frame(records: list[dict[str, Any]], schema: pl.Schema) -> pl.LazyFrame:
@@ -242,3 +242,19 @@ def test_clean_tate_artworks_and_artists_stream_without_fallbacks(
     tate_artists_raw.write_parquet(tmp_path / "artists.parquet")
     assert _fallback_nodes(clean.clean_tate_artworks(pl.scan_parquet(tmp_path / "artworks.parquet"))) == []
     assert _fallback_nodes(clean.clean_tate_artists(pl.scan_parquet(tmp_path / "artists.parquet"))) == []
+
+
+def test_a_contributor_missing_from_the_artists_becomes_a_flagged_agent() -> None:
+    objects = artworks(
+        {
+            "contributors": [
+                {"id": 1, "fc": "Artist 1", "role": "artist"},
+                {"id": 99, "fc": "Unknown Hand", "role": "after"},
+            ]
+        }
+    )
+    agents = complete_agents(artists({"date": "1800\u20131850"}).lazy(), objects.lazy()).collect()
+    assert agents.select("agent_key", "name", "in_source_export").rows() == [
+        ("tate:1", "Artist 1", True),
+        ("tate:99", "Unknown Hand", False),
+    ]
