@@ -1,6 +1,6 @@
 """A museum's published dump read as received: a folder, or an archive by path or http(s) URL.
 
-A dump holds one JSON record a file (the Tate's repository: ``artworks/**/*.json``) or CSV files.
+A dump holds one JSON record a file (a collection repository's ``artworks/**/*.json``) or CSV files.
 Files are picked by a glob relative to the collection's root (``**/`` any folders, ``*`` and ``?``
 within a name), which may sit under one top folder, as a repository's host serves a download
 (``collection-master/artworks/...``). An archive is a .zip or a tar (gzipped or not), told by its
