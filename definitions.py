@@ -8,6 +8,7 @@ import dagster as dg
 
 from harvest import artic as artic_harvest
 from harvest import walters as walters_harvest
+from harvest.tate import harvest as tate_harvest
 from outputs import assets as output_assets
 from shared.jobs import nightly, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
@@ -21,12 +22,14 @@ def make_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *walters_harvest.assets,
             *artic_harvest.assets,
+            *tate_harvest.assets,
             *transform_assets.assets,
             *output_assets.assets,
         ],
         asset_checks=[
             *walters_harvest.asset_checks,
             *artic_harvest.asset_checks,
+            *tate_harvest.asset_checks,
             *transform_assets.asset_checks,
             *output_assets.asset_checks,
         ],

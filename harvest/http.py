@@ -1,7 +1,8 @@
 """The one HTTP core every API source harvests through: retries, rate limit, bounded concurrency.
 
 `HttpHarvester.get_json` GETs `{base_url}{path}` with the config's fixed query parameters and
-returns the JSON object; `get_bytes` returns the body as it came. Connect errors, timeouts,
+returns the JSON object; `get_bytes` returns the body as it came; `download` streams it into a file
+(an archive too large to hold in memory). Connect errors, timeouts,
 cut-off bodies (httpx raises a transport error when fewer bytes arrive than Content-Length
 announced), 5xx, 429 and, for `get_json`, a body that is not a JSON object are retried with
 stamina's exponential backoff with jitter; a `Retry-After` in seconds replaces the backoff for
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeAlias, TypeVar
 from urllib.parse import urlencode
@@ -216,6 +218,24 @@ class HttpHarvester:
         """GET like `get_json`, returning the body as it came."""
         return self._get(path, params, lambda response: response.content)
 
+    def download(self, path: str, target: Path, params: Params | None = None) -> int:
+        """GET like `get_bytes`, streaming the body into the file `target` (rewritten by each
+        attempt, so a body cut off midway is fetched again whole); the bytes written."""
+
+        def write(response: httpx.Response) -> int:
+            written = 0
+            with target.open("wb") as file:
+                try:
+                    for chunk in response.iter_bytes():
+                        written += file.write(chunk)
+                except httpx.TransportError as exc:  # fewer bytes than Content-Length, or a stall
+                    raise _Retryable(None, f"body cut off ({type(exc).__name__})") from None
+                finally:
+                    self._count_bytes(written)
+            return written
+
+        return self._get(path, params, write, stream=True)
+
     def get_json_many(self, calls: Iterable[Call]) -> Iterator[dict[str, Any]]:
         """`get_json` for each (path, params), `concurrency` at a time, yielded in call order.
 
@@ -235,7 +255,9 @@ class HttpHarvester:
             for future in pending:
                 future.cancel()
 
-    def _get(self, path: str, params: Params | None, parse: Callable[[httpx.Response], T]) -> T:
+    def _get(
+        self, path: str, params: Params | None, parse: Callable[[httpx.Response], T], *, stream: bool = False
+    ) -> T:
         request = self._client.build_request("GET", self.url(path, params))
         shown = self.redact(request.url)
         attempts = 0
@@ -246,7 +268,11 @@ class HttpHarvester:
             if attempts > 1:
                 with self._lock:
                     self._retries += 1
-            return parse(self._send(request, shown, attempts))
+            response = self._send(request, shown, attempts, stream=stream)
+            try:
+                return parse(response)
+            finally:
+                response.close()
 
         try:
             return self._retrying(attempt)
@@ -255,16 +281,19 @@ class HttpHarvester:
                 self.config.source, shown, exc.reason, attempts=attempts, status=exc.status
             ) from None
 
-    def _send(self, request: httpx.Request, shown: str, attempt: int) -> httpx.Response:
-        """One attempt: the successful response, or _Retryable, or HarvestError when retrying is futile."""
+    def _send(self, request: httpx.Request, shown: str, attempt: int, *, stream: bool) -> httpx.Response:
+        """One attempt: the successful response (its body unread when `stream`), or _Retryable, or
+        HarvestError when retrying is futile."""
         self._limiter.wait()
         try:
-            response = self._client.send(request)
+            response = self._client.send(request, stream=stream)
+            if stream and not response.is_success:
+                response.read()  # an error page is small; read it to count it and free the connection
         except httpx.TransportError as exc:  # refused, timed out, or fewer bytes than Content-Length
             self._count("no_response", 0)
             raise _Retryable(None, type(exc).__name__) from None
         status = response.status_code
-        self._count(str(status), len(response.content))
+        self._count(str(status), 0 if stream and response.is_success else len(response.content))
         if status == 429 or status >= 500:
             raise _Retryable(status, response.reason_phrase, self._retry_after_s(response))
         if not response.is_success:
@@ -292,6 +321,10 @@ class HttpHarvester:
             self._requests += 1
             self._bytes += nbytes
             self._statuses[status] += 1
+
+    def _count_bytes(self, nbytes: int) -> None:
+        with self._lock:
+            self._bytes += nbytes
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

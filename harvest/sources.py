@@ -116,3 +116,10 @@ class WaltersExports(dg.ConfigurableResource):
     @property
     def resolved(self) -> str:
         return self.location or str(SHIPPED_EXPORTS)
+
+
+class DumpLocation(dg.ConfigurableResource):
+    """Where a museum's dump is (``harvest.dump``): a folder, or an archive by path or http(s) URL;
+    unset: the sample shipped with the museum's harvest."""
+
+    location: str | None = None

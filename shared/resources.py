@@ -15,7 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from harvest.sources import ArticApi, WaltersApi, WaltersExports
+from harvest.sources import ArticApi, DumpLocation, WaltersApi, WaltersExports
 from shared.io_manager import LakeIOManager
 
 DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
@@ -31,6 +31,7 @@ class Settings:
     walters_api_key: str = DEFAULT_WALTERS_API_KEY
     walters_exports_url: str | None = None
     artic_api_url: str | None = None
+    tate_collection_url: str | None = None
     timezone: str = "UTC"
     failure_webhook_url: str | None = None
 
@@ -54,6 +55,7 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
         else (get("WALTERS_API_KEY") or defaults.walters_api_key),
         walters_exports_url=get("WALTERS_EXPORTS_URL"),
         artic_api_url=get("ARTIC_API_URL"),
+        tate_collection_url=get("TATE_COLLECTION_URL"),
         timezone=get("NIGHTLY_TIMEZONE") or defaults.timezone,
         failure_webhook_url=get("FAILURE_WEBHOOK_URL"),
     )
@@ -108,4 +110,5 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
         "walters_exports": WaltersExports(location=settings.walters_exports_url),
         "artic_api": ArticApi(base_url=settings.artic_api_url),
+        "tate_dump": DumpLocation(location=settings.tate_collection_url),
     }

@@ -7,6 +7,7 @@ streaming engine, so no stage holds a whole table in memory.
 import dagster as dg
 import polars as pl
 
+from harvest.tate import clean as tate
 from shared.checks import model_check, references_check
 from shared.metadata import completeness_chart, markdown_table, objects_per_century_chart
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
@@ -56,12 +57,25 @@ def artic_agents_clean(artic_agents_raw: pl.LazyFrame) -> pl.LazyFrame:
     return artic.clean_artic_agents(artic_agents_raw)
 
 
+@lake_asset(stage="clean", model=CleanObjects)
+def tate_artworks_clean(tate_artworks_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Tate artworks in the collection model: every contributor a creator with its role, sizes from
+    the dimensions text, the thumbnail as image."""
+    return tate.clean_tate_artworks(tate_artworks_raw)
+
+
+@lake_asset(stage="clean", model=CleanAgents)
+def tate_artists_clean(tate_artists_raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Tate artists in the collection model, with birth and death years and places."""
+    return tate.clean_tate_artists(tate_artists_raw)
+
+
 # --- the collection's objects: every source's clean objects as one --------------------------------
 # Not a table of its own: each asset that reads them gets the clean assets and unions them lazily.
 # A written union would copy the whole collection once more (at a million objects, as long as
 # the clean stage's floor) for a union its readers get for free.
 
-OBJECT_SOURCES = ("walters_objects_clean", "artic_artworks_clean")
+OBJECT_SOURCES = ("walters_objects_clean", "artic_artworks_clean", "tate_artworks_clean")
 # The inputs of an asset that takes them as ``**kwargs``; their type makes the IO manager scan them.
 _SCANNED = dg.PythonObjectDagsterType(pl.LazyFrame, name="ScannedLakeTable")
 COLLECTION_OBJECTS = {name: dg.AssetIn(name, dagster_type=_SCANNED) for name in OBJECT_SOURCES}
@@ -77,11 +91,14 @@ def _collection(sources: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
 
 @lake_asset(stage="enrich", model=CollectionAgents, ins=COLLECTION_OBJECTS)
 def collection_agents(
-    walters_creators_clean: pl.LazyFrame, artic_agents_clean: pl.LazyFrame, **objects: pl.LazyFrame
+    walters_creators_clean: pl.LazyFrame,
+    artic_agents_clean: pl.LazyFrame,
+    tate_artists_clean: pl.LazyFrame,
+    **objects: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """Agents of every source, plus an agent built from the object record (flagged) for every
     creator an object names that its source's agent list lacks: no creator is dropped."""
-    agents = model.union_sources(walters_creators_clean, artic_agents_clean)
+    agents = model.union_sources(walters_creators_clean, artic_agents_clean, tate_artists_clean)
     return model.complete_agents(agents, _collection(objects))
 
 
@@ -185,6 +202,8 @@ assets = [
     walters_relationships_clean,
     artic_artworks_clean,
     artic_agents_clean,
+    tate_artworks_clean,
+    tate_artists_clean,
     collection_agents,
     collection_exhibitions,
     objects,
@@ -224,6 +243,12 @@ asset_checks = [
         CleanAgents,
         blocking=True,
         description="Art Institute agents conform to the model",
+    ),
+    model_check(
+        "tate_artworks_clean", CleanObjects, blocking=True, description="Tate artworks conform to the model"
+    ),
+    model_check(
+        "tate_artists_clean", CleanAgents, blocking=True, description="Tate artists conform to the model"
     ),
     model_check(
         "collection_agents",

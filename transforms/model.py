@@ -100,6 +100,8 @@ AGENT_SCHEMA = pl.Schema(
         "active_start_year": pl.Int32,
         "active_end_year": pl.Int32,
         "gender": pl.String,
+        "birth_place": pl.String,
+        "death_place": pl.String,
         "biography": pl.String,
         "url": pl.String,
         "in_source_export": pl.Boolean,

@@ -6,8 +6,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import PolarsData
 
-SOURCES = ["walters", "artic"]
-KEY_PATTERN = r"^(walters|artic):\S+$"
+SOURCES = ["walters", "artic", "tate"]
+KEY_PATTERN = r"^(walters|artic|tate):\S+$"
 # Generous bounds: the oldest objects in a museum are prehistoric, none is from the future.
 MIN_YEAR, MAX_YEAR = -10_000, 2_100
 

@@ -42,6 +42,8 @@ class Agents(CollectionAgents):
 
     name: str = pa.Field(str_length={"min_value": 1}, description="Display name")
     nationality: str = pa.Field(nullable=True, description="Nationality or culture, from the display string")
+    birth_place: str = pa.Field(nullable=True, description="Where the agent was born, as the museum names it")
+    death_place: str = pa.Field(nullable=True, description="Where the agent died, as the museum names it")
 
 
 class ObjectAgents(pa.DataFrameModel):

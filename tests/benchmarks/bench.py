@@ -59,6 +59,7 @@ def _sink(lf, lake: Path, name: str) -> None:
 def stage_clean(lake: Path) -> None:
     import polars as pl
 
+    from harvest.tate import clean as tate
     from transforms import artic, walters
 
     _sink(walters.clean_walters_objects(_scan(lake, "walters_objects_raw")), lake, "walters_objects_clean")
@@ -82,19 +83,28 @@ def stage_clean(lake: Path) -> None:
         artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL), lake, "artic_artworks_clean"
     )
     _sink(artic.clean_artic_agents(_scan(lake, "artic_agents_raw")), lake, "artic_agents_clean")
+    _sink(tate.clean_tate_artworks(_scan(lake, "tate_artworks_raw")), lake, "tate_artworks_clean")
+    _sink(tate.clean_tate_artists(_scan(lake, "tate_artists_raw")), lake, "tate_artists_clean")
 
 
 def _collection_objects(lake: Path):
-    # As transforms.assets reads them (OBJECT_SOURCES): every source's clean objects, unioned lazily.
+    # As transforms.assets reads them (OBJECT_SOURCES, not imported: it would load dagster into the
+    # measured process): every source's clean objects, unioned lazily.
     from transforms import model
 
-    return model.union_sources(_scan(lake, "walters_objects_clean"), _scan(lake, "artic_artworks_clean"))
+    sources = ("walters_objects_clean", "artic_artworks_clean", "tate_artworks_clean")
+    return model.union_sources(*(_scan(lake, name) for name in sources))
 
 
 def stage_enrich(lake: Path) -> None:
     from transforms import model
 
-    agents = model.union_sources(_scan(lake, "walters_creators_clean"), _scan(lake, "artic_agents_clean"))
+    agents = model.union_sources(
+        *(
+            _scan(lake, name)
+            for name in ("walters_creators_clean", "artic_agents_clean", "tate_artists_clean")
+        )
+    )
     _sink(model.complete_agents(agents, _collection_objects(lake)), lake, "collection_agents")
     _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
 
@@ -128,6 +138,7 @@ def stage_database(lake: Path) -> None:
     from outputs.tables import TABLES
 
     target = lake.parent / "analytics.duckdb"
+    target.unlink(missing_ok=True)  # build_database writes a new file; an earlier round left one
     rows = build_database(target, TABLES, {t.name: lake / f"{t.name}.parquet" for t in TABLES})
     (lake.parent / "database_rows.json").write_text(json.dumps(rows))
 

@@ -37,10 +37,13 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from harvest.dump import read_json_records
 from harvest.exports import SHIPPED_EXPORTS, read_export
 from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records, load_walters_objects
 from harvest.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA, WALTERS_OBJECT_SCHEMA
+from harvest.tate import SHIPPED_SAMPLE
+from harvest.tate.schemas import TATE_ARTIST_SCHEMA, TATE_ARTWORK_SCHEMA
 from shared.lake import LAKE_ROW_GROUP_ROWS, write_lake
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
@@ -253,6 +256,13 @@ def write_raw_lake(directory: Path, objects: int, seed: int = 0) -> dict[str, in
         )
         write_lake(frame, directory / f"artic_{resource}_raw.parquet")
         rows[f"artic_{resource}_raw"] = frame.height
+    # The Tate's shipped sample as it is (not inflated), so the collection holds every source.
+    for kind, schema in (("artworks", TATE_ARTWORK_SCHEMA), ("artists", TATE_ARTIST_SCHEMA)):
+        dump = read_json_records(str(SHIPPED_SAMPLE), f"{kind}/**/*.json", source="tate")
+        files = list(range(1, len(dump.records) + 1))
+        frame = records_to_frame(dump.records, files, schema, source="tate", harvested_at=HARVESTED_AT)
+        write_lake(frame.sort("id"), directory / f"tate_{kind}_raw.parquet")
+        rows[f"tate_{kind}_raw"] = frame.height
     return rows
 
 

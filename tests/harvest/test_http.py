@@ -157,3 +157,25 @@ def test_bytes_are_returned_as_served_and_counted() -> None:
         assert http.get_bytes("creators.csv") == b"a,b\n1,2\n"
         assert http.counts().bytes_received == 8
         assert http.url("creators.csv").path == "/walters/creators.csv"
+
+
+def test_a_download_streams_the_body_to_a_file_and_a_client_error_is_not_retried(tmp_path) -> None:
+    body = bytes(range(256)) * 1000
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path.endswith("missing.zip"):
+            return httpx.Response(404)
+        return httpx.Response(200, content=body)
+
+    target = tmp_path / "archive"
+    with HttpHarvester(fast_config("http://dumps.test/"), transport=httpx.MockTransport(handler)) as http:
+        assert http.download("collection.zip", target) == len(body)
+        assert target.read_bytes() == body
+        assert http.counts().bytes_received == len(body)
+        with pytest.raises(
+            HarvestError, match=r"GET http://dumps\.test/missing\.zip\?apikey=\*\*\* failed.*404"
+        ):
+            http.download("missing.zip", tmp_path / "other")
+    assert asked == ["/collection.zip", "/missing.zip"]

@@ -117,7 +117,7 @@ def test_date_coverage_by_source(nightly_run: Run) -> None:
     )
     actual = _view(data_dir, "date_coverage_by_source")
     _same(actual.drop("share_dated"), expected)
-    assert set(actual["source"]) == {"walters", "artic"}
+    assert set(actual["source"]) == {"walters", "artic", "tate"}
     assert (actual["dated"] > 0).all()
 
 

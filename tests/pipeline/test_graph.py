@@ -66,7 +66,8 @@ def test_transform_modules_are_pure() -> None:
         "write_parquet",
         "now",
     }
-    for path in sorted(Path("transforms").glob("*.py")):
+    # A museum's own clean functions (harvest/<museum>/clean.py) are held to the same rules.
+    for path in sorted([*Path("transforms").glob("*.py"), *Path("harvest").glob("*/clean.py")]):
         if path.name == "assets.py":
             continue
         tree = ast.parse(path.read_text())

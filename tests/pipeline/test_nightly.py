@@ -7,6 +7,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from harvest.dump import read_json_records
+from harvest.tate import SHIPPED_SAMPLE
 from outputs.database import connect_read_only
 from outputs.tables import TABLES
 from tests.conftest import run_nightly
@@ -25,6 +27,10 @@ def _artic_ids() -> set[int]:
     return {int(p.stem) for p in (SHIPPED / "artic" / "artworks").glob("*.json")}
 
 
+def _tate_artworks() -> list[dict]:
+    return read_json_records(str(SHIPPED_SAMPLE), "artworks/**/*.json", source="tate").records
+
+
 def _table(database: Path, sql: str) -> list[tuple]:
     with connect_read_only(database) as con:
         return con.sql(sql).fetchall()
@@ -41,10 +47,12 @@ def test_one_objects_row_per_shipped_object(nightly_run: tuple[Path, dg.ExecuteI
     database = data_dir / "analytics.duckdb"
     walters = {row[0] for row in _table(database, "SELECT source_id FROM objects WHERE source = 'walters'")}
     artic = {row[0] for row in _table(database, "SELECT source_id FROM objects WHERE source = 'artic'")}
+    tate = {row[0] for row in _table(database, "SELECT source_id FROM objects WHERE source = 'tate'")}
     assert walters == {str(i) for i in _sample_object_ids()}
     assert artic == {str(i) for i in _artic_ids()}
+    assert tate == {str(record["id"]) for record in _tate_artworks()}
     ((rows, keys),) = _table(database, "SELECT count(*), count(DISTINCT object_key) FROM objects")
-    assert rows == keys == len(_sample_object_ids()) + len(_artic_ids())
+    assert rows == keys == len(_sample_object_ids()) + len(_artic_ids()) + len(_tate_artworks())
 
 
 def test_objects_metadata_counts_the_quirks_and_charts_the_collection(
@@ -69,6 +77,7 @@ def test_objects_metadata_counts_the_quirks_and_charts_the_collection(
     # Counted on the shipped sample by the clean stage's rules (not a fixed expectation of the data).
     assert count("quirks/walters/objects") == len(_sample_object_ids())
     assert count("quirks/artic/objects") == len(_artic_ids())
+    assert count("quirks/tate/objects") == len(_tate_artworks())
     for quirk in ("bce_years", "hijri_dates", "date_sentinels_nulled", "coordinate_sentinels_nulled"):
         assert count(f"quirks/walters/{quirk}") > 0, quirk
     assert markdown("quirks_by_source").startswith("| source ")
@@ -102,6 +111,18 @@ def test_every_creator_reference_links_to_an_agent(
         _table(database, "SELECT object_key, agent_key FROM object_agents WHERE object_key LIKE 'walters:%'")
     )
     assert linked == expected
+    # Every Tate contributor, with its role as the Tate gives it.
+    tate_expected = {
+        (f"tate:{record['id']}", f"tate:{contributor['id']}", contributor["role"])
+        for record in _tate_artworks()
+        for contributor in record["contributors"]
+    }
+    tate_linked = set(
+        _table(
+            database, "SELECT object_key, agent_key, role FROM object_agents WHERE object_key LIKE 'tate:%'"
+        )
+    )
+    assert tate_linked == tate_expected
 
 
 def test_creators_missing_from_the_export_are_kept_and_flagged(

@@ -1,0 +1,81 @@
+"""The harvest asset of a museum's dump of JSON records (``harvest.dump``), one file a record.
+
+A dump has no change feed: each run reads it whole (a URL is downloaded once per asset), and the
+metadata says what changed since the last snapshot. As for the API sources, records are checked
+against the raw model before anything is written, and a record without its key is named by
+``label`` and its ``page``, which for a dump is the file's place in it, in path order.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pandera.polars as pa
+import polars as pl
+
+from harvest import raw
+from harvest.dump import read_json_records
+from harvest.sources import DumpLocation
+from shared.resources import Lakehouse
+from shared.stages import lake_asset
+
+RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
+
+
+def json_dump_asset(
+    source: str,
+    kind: str,
+    shipped: Path,
+    schema: pl.Schema,
+    model: type[pa.DataFrameModel],
+    *,
+    label: str,
+    glob: str | None = None,
+) -> dg.AssetsDefinition:
+    """Asset ``<source>_<kind>_raw``: the records of the files matching ``glob`` (default
+    ``<kind>/**/*.json``) in the dump that the resource ``<source>_dump`` (a ``DumpLocation``)
+    names, else in ``shipped``; one row per ``id``, in id order, checked against ``model``."""
+    name, resource, glob = f"{source}_{kind}_raw", f"{source}_dump", glob or f"{kind}/**/*.json"
+
+    @lake_asset(
+        stage="harvest",
+        kinds=("python", "json", "parquet"),
+        model=model,
+        name=name,
+        check_specs=raw.raw_check_specs(name),
+        dagster_type=RAW,
+        required_resource_keys={resource, "lakehouse"},
+        description=(
+            f"The {kind} of the {source} dump as received, one file a record, each id once; nested fields "
+            "kept nested; plus source, page (the file's place in the dump, in path order) and harvested_at."
+        ),
+    )
+    def _asset(context: dg.AssetExecutionContext) -> Iterator[dg.Output | dg.AssetCheckResult]:
+        harvested_at = dt.datetime.now(dt.UTC)
+        where: DumpLocation = getattr(context.resources, resource)
+        lakehouse: Lakehouse = context.resources.lakehouse
+        with raw.failing_cleanly():
+            dump = read_json_records(where.location or str(shipped), glob, source=source)
+        files = list(range(1, len(dump.records) + 1))
+        raw.check_keys(name, dump.records, files, key="id", label=label)
+        frame = raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at)
+        frame = frame.sort("id")
+        previous_path = lakehouse.table_path(name)
+        previous = pl.scan_parquet(previous_path) if previous_path.exists() else None
+        metadata = {
+            "records": dg.MetadataValue.int(frame.height),
+            "files": dg.MetadataValue.int(dump.stats.files),
+            "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
+            "requests": dg.MetadataValue.int(dump.stats.requests.requests),
+            "retries": dg.MetadataValue.int(dump.stats.requests.retries),
+            "duration_s": dg.MetadataValue.float(dump.stats.duration_s),
+            "served_by": dg.MetadataValue.text(
+                "shipped sample" if where.location is None else where.location
+            ),
+            **raw.snapshot_changes(previous, frame, key="id"),
+        }
+        new_fields = raw.unexpected_fields(dump.records, schema)
+        yield from raw.checked_raw(name, frame, model, key="id", new_fields=new_fields, metadata=metadata)
+
+    return _asset

@@ -1,0 +1,115 @@
+"""Tate artworks and artists in the collection model (``transforms.model``), row for row; pure.
+
+The shared parsers do the reading. The Tate's own choices: sizes come from its dimensions text, which
+reads height x width ("support: 206 x 305 mm"; the structured ``width``/``height`` strings are mostly
+the other way round, and garbled where a label has brackets); every contributor is a creator with the
+Tate's role ("artist", "after", ...); keywords are the leaves of the ``subjects`` tree; an artist's
+years are the structured ones, else read from the ``date`` text ("born 1935").
+"""
+
+import polars as pl
+
+from transforms.dates import parse_dates
+from transforms.dimensions import parse_dimensions
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
+from transforms.people import parse_life_dates
+from transforms.text import clean_fields, clean_label, clean_text
+
+SOURCE = "tate"
+
+
+def _key(expr: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
+
+
+def _creators() -> pl.Expr:
+    """Every contributor, in the Tate's display order, keyed by its artist id."""
+    contributors = clean_fields(pl.col("contributors").fill_null([]), text=["fc", "role"])
+    return contributors.list.eval(
+        pl.struct(
+            agent_key=_key(pl.element().struct.field("id")),
+            display_name=pl.element().struct.field("fc"),
+            role=pl.element().struct.field("role"),
+        )
+    )
+
+
+def _subject_names() -> pl.Expr:
+    """The leaves of the subjects tree (root, category, group, subject), each name once."""
+    nodes = pl.col("subjects").struct.field("children")
+    for _ in range(2):
+        nodes = nodes.list.eval(pl.element().struct.field("children").explode(empty_as_null=False))
+    return (
+        nodes.list.eval(pl.element().struct.field("name")).list.drop_nulls().list.unique(maintain_order=True)
+    )
+
+
+def _images() -> pl.Expr:
+    """The thumbnail, the one image the dump links to each artwork, keyed by its file name."""
+    thumbnail = pl.col("thumbnailUrl")
+    image = pl.struct(
+        image_key=_key(thumbnail.str.extract(r"([^/]+?)(?:\.\w+)?$", 1)),
+        url=thumbnail,
+        is_primary=pl.lit(True),
+        rank=pl.lit(1, pl.Int64),
+    )
+    return pl.when(thumbnail.is_not_null()).then(pl.concat_list(image)).otherwise(pl.lit([]))
+
+
+def clean_tate_artworks(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``."""
+    title = clean_text(pl.col("title"))
+    artworks = (
+        raw.with_columns(
+            date_text=clean_text(pl.col("dateText")),
+            date_begin=pl.col("dateRange").struct.field("startYear"),
+            date_end=pl.col("dateRange").struct.field("endYear"),
+        )
+        .pipe(parse_dates, text="date_text", begin="date_begin", end="date_end")
+        .pipe(parse_dimensions, text="dimensions")
+    )
+    return artworks.select(
+        pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        object_key=_key(pl.col("id")),
+        source=pl.lit(SOURCE),
+        source_id=pl.col("id").cast(pl.String),
+        object_number=clean_text(pl.col("acno")),
+        title=pl.coalesce(title, clean_text(pl.col("acno")), untitled(_key(pl.col("id")))),
+        title_is_fallback=title.is_null(),
+        classification=clean_label(pl.col("classification")),
+        dimensions_text=clean_text(pl.col("dimensions")),
+        medium=clean_text(pl.col("medium")),
+        credit_line=clean_text(pl.col("creditLine")),
+        inscriptions=clean_text(pl.col("inscription")),
+        keywords=_subject_names(),
+        url=pl.col("url"),
+        creators=_creators(),
+        images=_images(),
+    ).pipe(conform_to, OBJECT_SCHEMA)
+
+
+def clean_tate_artists(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per artist (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``."""
+
+    def event(name: str, field: str) -> pl.Expr:
+        return pl.col(name).struct.field(field)
+
+    # The life-dates parser reads a display string's bracketed bio: "(born 1935)".
+    life = raw.with_columns(life_dates=pl.format("({})", pl.col("date"))).pipe(
+        parse_life_dates, display="life_dates"
+    )
+    return life.select(
+        pl.col("nationality", "active_start_year", "active_end_year"),
+        agent_key=_key(pl.col("id")),
+        source=pl.lit(SOURCE),
+        source_id=pl.col("id").cast(pl.String),
+        name=clean_text(pl.col("fc")),
+        sort_name=clean_text(pl.col("mda")),
+        gender=clean_label(pl.col("gender")),
+        birth_year=pl.coalesce(event("birth", "time").struct.field("startYear"), pl.col("birth_year")),
+        death_year=pl.coalesce(event("death", "time").struct.field("startYear"), pl.col("death_year")),
+        birth_place=clean_text(event("birth", "place").struct.field("name")),
+        death_place=clean_text(event("death", "place").struct.field("name")),
+        url=pl.col("url"),
+        in_source_export=pl.lit(True),
+    ).pipe(conform_to, AGENT_SCHEMA)

@@ -1,0 +1,137 @@
+"""The Tate harvest assets: the shipped sample, a checkout folder, an archive URL, and bad records."""
+
+import json
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import httpx
+import polars as pl
+import pytest
+
+from harvest.sources import DumpLocation
+from harvest.tate import SHIPPED_SAMPLE
+from harvest.tate.harvest import assets as tate_assets
+from shared.resources import Settings, build_resources
+from tests.servers import serve
+
+ASSETS = tate_assets
+
+
+def materialize(data_dir: Path, location: str | None = None) -> dg.ExecuteInProcessResult:
+    resources = {
+        **build_resources(Settings(data_dir=str(data_dir))),
+        "tate_dump": DumpLocation(location=location),
+    }
+    return dg.materialize(
+        ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def lake_table(data_dir: Path, name: str) -> pl.DataFrame:
+    return pl.read_parquet(data_dir / "lake" / f"{name}.parquet").drop("harvested_at")
+
+
+def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    (materialization,) = result.asset_materializations_for_node(asset)
+    return {name: getattr(value, "value", value) for name, value in materialization.metadata.items()}
+
+
+def failure_text(result: dg.ExecuteInProcessResult) -> str:
+    return "\n".join(
+        event.step_failure_data.error.to_string()
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data.error is not None
+    )
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("shipped")
+    result = materialize(data_dir)
+    assert result.success, failure_text(result)
+    artworks = metadata(result, "tate_artworks_raw")
+    assert (artworks["records"], artworks["files"]) == (2500, 2500)
+    assert artworks["archive_bytes"] == SHIPPED_SAMPLE.stat().st_size
+    assert artworks["served_by"] == "shipped sample"
+    assert metadata(result, "tate_artists_raw")["records"] == 583
+    checks = {
+        (c.asset_key.to_user_string(), c.check_name): c.passed for c in result.get_asset_check_evaluations()
+    }
+    assert checks and all(checks.values()), checks  # the schema knows every field of the sample
+    return data_dir
+
+
+def test_the_shipped_sample_is_harvested_one_row_per_record_in_id_order(shipped: Path) -> None:
+    artworks = lake_table(shipped, "tate_artworks_raw")
+    assert artworks.height == artworks["id"].n_unique() == 2500
+    assert artworks["id"].is_sorted()
+    assert set(artworks["source"]) == {"tate"}
+    assert lake_table(shipped, "tate_artists_raw")["id"].n_unique() == 583
+
+
+def test_a_checkout_folder_and_an_archive_url_give_the_same_tables(shipped: Path, tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    with tarfile.open(SHIPPED_SAMPLE) as archive:
+        archive.extractall(checkout, filter="data")
+    from_folder = materialize(tmp_path / "folder", str(checkout / "collection-master"))
+    body = SHIPPED_SAMPLE.read_bytes()
+    with serve(lambda request: httpx.Response(200, content=body)) as server:
+        from_url = materialize(tmp_path / "url", f"{server.url}/tategallery/collection/archive/master.tar.gz")
+    assert from_folder.success and from_url.success, failure_text(from_folder) + failure_text(from_url)
+    assert metadata(from_url, "tate_artworks_raw")["requests"] == 1
+    assert metadata(from_folder, "tate_artworks_raw")["archive_bytes"] == 0  # a folder: no archive
+    for name in ("tate_artworks_raw", "tate_artists_raw"):
+        expected = lake_table(shipped, name)
+        assert lake_table(tmp_path / "folder", name).equals(expected), name
+        assert lake_table(tmp_path / "url", name).equals(expected), name
+
+
+def _checkout(root: Path, artworks: dict[str, dict], artists: dict[str, dict]) -> str:
+    for folder, records in (("artworks", artworks), ("artists", artists)):
+        for name, record in records.items():
+            path = root / folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(record))
+    return str(root)
+
+
+ARTIST = {"id": 1, "fc": "Someone", "mda": "One, Some"}
+
+
+def test_a_repeated_id_fails_naming_it_and_writes_nothing(tmp_path: Path) -> None:
+    location = _checkout(
+        tmp_path / "dump",
+        {"a/000/a1-7.json": {"id": 7, "acno": "A1"}, "a/000/a2-7.json": {"id": 7, "acno": "A2"}},
+        {"s/someone-1.json": ARTIST},
+    )
+    result = materialize(tmp_path / "data", location)
+    assert not result.success
+    assert "tate_artworks_raw" in failure_text(result) and "id [7" in failure_text(result)
+    assert not (tmp_path / "data" / "lake" / "tate_artworks_raw.parquet").exists()
+
+
+def test_a_record_without_an_id_fails_naming_its_accession_number(tmp_path: Path) -> None:
+    location = _checkout(
+        tmp_path / "dump", {"a/000/a1.json": {"acno": "A00001"}}, {"s/someone-1.json": ARTIST}
+    )
+    result = materialize(tmp_path / "data", location)
+    assert not result.success
+    assert "acno='A00001'" in failure_text(result)
+
+
+def test_a_field_the_schema_does_not_know_warns_naming_it(tmp_path: Path) -> None:
+    location = _checkout(
+        tmp_path / "dump",
+        {"a/000/a1-7.json": {"id": 7, "acno": "A1", "newField": 1}},
+        {"s/someone-1.json": ARTIST},
+    )
+    result = materialize(tmp_path / "data", location)
+    assert result.success, failure_text(result)
+    (warning,) = [
+        c
+        for c in result.get_asset_check_evaluations()
+        if c.asset_key == dg.AssetKey("tate_artworks_raw") and c.check_name == "no_unexpected_fields"
+    ]
+    assert not warning.passed and "newField" in (warning.description or "")
