@@ -8,7 +8,6 @@ the tables after their blocking checks have passed and after the database is bui
 exports are published with its database or not at all.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
@@ -18,7 +17,6 @@ from outputs import exchange_checks as checks
 from outputs.assets import NIGHTLY_FRESHNESS
 from outputs.exchange import known_size
 from outputs.iiif import iiif_manifests
-from outputs.json_text import sink_documents
 from outputs.linked_art import linked_art_objects, linked_art_people, with_agent_types
 from shared.metadata import markdown_table, timed
 from shared.resources import Lakehouse, PublicIds
@@ -28,26 +26,21 @@ LINKED_ART_OBJECTS = "exports/linked-art/objects.ndjson"
 LINKED_ART_PEOPLE = "exports/linked-art/people.ndjson"
 IIIF_MANIFESTS = "exports/iiif/manifests.ndjson"
 
-Check = Callable[[pl.LazyFrame], tuple[bool, dict[str, Any]]]
-
 
 class ExportCheckFailed(Exception):
     """An export broke a rule the schemas do not cover; the published file was left as it was."""
 
 
 def _publish(
-    lakehouse: Lakehouse, name: str, documents: pl.LazyFrame, export_checks: dict[str, Check]
+    lakehouse: Lakehouse, name: str, documents: pl.LazyFrame, export_checks: dict[str, checks.Check]
 ) -> tuple[dict[str, Any], list[dg.AssetCheckResult]]:
     """Write ``documents`` to the published file ``name`` if every check passes on the written
     text; the metadata (path, time, counts by source, a preview) and the check results."""
     metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.root / name))}
     results = []
     with timed(metadata), lakehouse.publishing(name) as scratch:
-        sink_documents(documents.select("document"), str(scratch))
-        written = checks.scan_documents(scratch)
         failed = []
-        for check_name, check in export_checks.items():
-            passed, details = check(written)
+        for check_name, (passed, details) in checks.write_checked(documents, scratch, export_checks).items():
             results.append(
                 dg.AssetCheckResult(check_name=check_name, passed=passed, metadata=_metadata(details))
             )
@@ -55,7 +48,7 @@ def _publish(
                 failed.append(f"{check_name}: {details}")
         if failed:
             raise ExportCheckFailed(f"{name} not published: " + "; ".join(failed))
-        by_source = checks.counts_by_source(written)
+        by_source = checks.counts_by_source(checks.scan_documents(scratch))
         metadata["preview"] = dg.MetadataValue.md(checks.preview(scratch))
     metadata["dagster/row_count"] = dg.MetadataValue.int(int(by_source["documents"].sum()))
     metadata["documents_by_source"] = dg.MetadataValue.md(markdown_table(by_source))
@@ -71,14 +64,14 @@ def _metadata(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _specs(asset: str, export_checks: dict[str, Check]) -> list[dg.AssetCheckSpec]:
+def _specs(asset: str, export_checks: dict[str, checks.Check]) -> list[dg.AssetCheckSpec]:
     return [
         dg.AssetCheckSpec(name, asset=asset, description=(check.__doc__ or name).strip())
         for name, check in export_checks.items()
     ]
 
 
-def _exchange_asset(name: str, export_checks: dict[str, Check], deps: list[str]):
+def _exchange_asset(name: str, export_checks: dict[str, checks.Check], deps: list[str]):
     return dg.asset(
         name=name,
         group_name="output",
@@ -96,49 +89,37 @@ def _scan(lakehouse: Lakehouse, *tables: str) -> list[pl.LazyFrame]:
     return [pl.scan_parquet(str(lakehouse.table_path(table))) for table in tables]
 
 
-OBJECT_CHECKS: dict[str, Check] = {
-    "one_primary_name": checks.one_primary_name,
-    "aat_ids_pinned": checks.aat_ids_pinned,
-}
-PEOPLE_CHECKS: dict[str, Check] = dict(OBJECT_CHECKS)
-MANIFEST_CHECKS: dict[str, Check] = {
-    "canvases_sized": checks.canvases_sized,
-    "rights_uris": checks.rights_uris,
-    "aat_ids_pinned": checks.aat_ids_pinned,
-}
-
-
-@_exchange_asset("linked_art_objects", OBJECT_CHECKS, ["objects", "object_agents", "agents", "images"])
+@_exchange_asset("linked_art_objects", checks.OBJECT_CHECKS, ["objects", "object_agents", "agents", "images"])
 def linked_art_objects_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.MaterializeResult:
     """Linked Art ($DATA_DIR/exports/linked-art/objects.ndjson): one HumanMadeObject per object, id
     {PUBLIC_BASE_URL}/object/{source}/{source_id}: title, accession number, type of work, production
     (dates, agents), statements, dimensions, owner, department, images and web pages."""
     objects, object_agents, agents, images = _scan(lakehouse, "objects", "object_agents", "agents", "images")
     documents = linked_art_objects(objects, object_agents, agents, images, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, LINKED_ART_OBJECTS, documents, OBJECT_CHECKS)
+    metadata, results = _publish(lakehouse, LINKED_ART_OBJECTS, documents, checks.OBJECT_CHECKS)
     return dg.MaterializeResult(metadata=metadata, check_results=results)
 
 
-@_exchange_asset("linked_art_people", PEOPLE_CHECKS, ["agents", "object_agents"])
+@_exchange_asset("linked_art_people", checks.PEOPLE_CHECKS, ["agents", "object_agents"])
 def linked_art_people_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.MaterializeResult:
     """Linked Art ($DATA_DIR/exports/linked-art/people.ndjson): one Person or Group per agent, id
     {PUBLIC_BASE_URL}/agent/{source}/{source_id}: name, birth and death, nationality, web page."""
     agents, object_agents = _scan(lakehouse, "agents", "object_agents")
     documents = linked_art_people(agents, object_agents, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, LINKED_ART_PEOPLE, documents, PEOPLE_CHECKS)
+    metadata, results = _publish(lakehouse, LINKED_ART_PEOPLE, documents, checks.PEOPLE_CHECKS)
     groups = with_agent_types(agents, object_agents).filter(pl.col("la_type") == "Group")
     metadata["groups"] = dg.MetadataValue.int(groups.select(pl.len()).collect().item())
     return dg.MaterializeResult(metadata=metadata, check_results=results)
 
 
-@_exchange_asset("iiif_manifests", MANIFEST_CHECKS, ["objects", "images"])
+@_exchange_asset("iiif_manifests", checks.MANIFEST_CHECKS, ["objects", "images"])
 def iiif_manifests_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.MaterializeResult:
     """IIIF Presentation 3 ($DATA_DIR/exports/iiif/manifests.ndjson): one Manifest per object with
     an image of known pixel size, id {PUBLIC_BASE_URL}/iiif/{source}/{source_id}/manifest; a canvas
     per sized image, with its IIIF Image API service. Images without a size are counted, not shown."""
     objects, images = _scan(lakehouse, "objects", "images")
     documents = iiif_manifests(objects, images, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, IIIF_MANIFESTS, documents, MANIFEST_CHECKS)
+    metadata, results = _publish(lakehouse, IIIF_MANIFESTS, documents, checks.MANIFEST_CHECKS)
     unsized = (
         images.filter(pl.col("url").is_not_null() & ~known_size())
         .select(source=pl.col("object_key").str.extract(r"^([^:]+):", 1))

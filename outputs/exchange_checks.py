@@ -7,12 +7,14 @@ returns ``(passed, metadata)``. The documents' key order is fixed by their build
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from outputs import vocabulary as aat
+from outputs.json_text import sink_documents
 
 EXAMPLES_SHOWN = 10
 # Rights a manifest may state: http:// Creative Commons licences and public-domain tools, or
@@ -116,3 +118,24 @@ def preview(path: Path | str) -> str:
     if not first.strip():
         return "_No documents._"
     return "```json\n" + json.dumps(json.loads(first), indent=2, ensure_ascii=False) + "\n```"
+
+
+Check = Callable[[pl.LazyFrame], tuple[bool, dict[str, Any]]]
+
+OBJECT_CHECKS: dict[str, Check] = {"one_primary_name": one_primary_name, "aat_ids_pinned": aat_ids_pinned}
+PEOPLE_CHECKS: dict[str, Check] = {"one_primary_name": one_primary_name, "aat_ids_pinned": aat_ids_pinned}
+MANIFEST_CHECKS: dict[str, Check] = {
+    "canvases_sized": canvases_sized,
+    "rights_uris": rights_uris,
+    "aat_ids_pinned": aat_ids_pinned,
+}
+
+
+def write_checked(
+    documents: pl.LazyFrame, path: Path | str, checks: dict[str, Check]
+) -> dict[str, tuple[bool, dict[str, Any]]]:
+    """Write the ``document`` column of ``documents`` to ``path`` (NDJSON, streaming), then run
+    ``checks`` on what was written: each check's ``(passed, metadata)`` by name."""
+    sink_documents(documents.select("document"), str(path))
+    written = scan_documents(path)
+    return {name: check(written) for name, check in checks.items()}

@@ -10,7 +10,7 @@ counts the images left out). Rights only where the source states them (``objects
 import polars as pl
 
 from outputs.exchange import LINKED_ART_CONTEXT, PRESENTATION_CONTEXT, entity_id, known_size, manifest_id
-from outputs.json_text import constant, joined_array, json_array, json_object, one_item, value
+from outputs.json_text import constant, joined_array, json_array, json_object, number, one_item, value
 
 
 def _language_map(text: pl.Expr) -> pl.Expr:
@@ -54,8 +54,8 @@ def _canvases(images: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
         {
             "id": value(canvas_id),
             "type": "Canvas",
-            "width": value(pl.col("width")),
-            "height": value(pl.col("height")),
+            "width": number(pl.col("width")),
+            "height": number(pl.col("height")),
             "items": one_item(page),
         }
     )

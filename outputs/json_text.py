@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 _WRAP = "v"
+# What JSON strings must escape: a quote, a backslash, a control character.
+_NEEDS_ESCAPING = r'["\\\x00-\x1f]'
 
 
 def constant(value: object) -> pl.Expr:
@@ -20,11 +22,22 @@ def constant(value: object) -> pl.Expr:
     return pl.lit(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
-def value(expr: pl.Expr) -> pl.Expr:
-    """A scalar expression as JSON text (a string quoted and escaped); null stays null."""
-    encoded = pl.struct(expr.alias(_WRAP)).struct.json_encode()
-    text = encoded.str.strip_prefix(f'{{"{_WRAP}":').str.strip_suffix("}")
-    return pl.when(expr.is_not_null()).then(text)
+def value(text: pl.Expr) -> pl.Expr:
+    """A string expression as a JSON string (quoted, escaped); null stays null.
+
+    Most values need no escaping: those are only quoted. The rest (a quote, a backslash or a
+    control character in them) are encoded by Polars' JSON writer, which is exact but slower."""
+    text = text.cast(pl.String)
+    quoted = pl.concat_str(pl.lit('"'), text, pl.lit('"'))
+    encoded = pl.struct(text.alias(_WRAP)).struct.json_encode()
+    escaped = encoded.str.strip_prefix(f'{{"{_WRAP}":').str.strip_suffix("}")
+    return pl.when(text.str.contains(_NEEDS_ESCAPING)).then(escaped).otherwise(quoted)
+
+
+def number(expr: pl.Expr) -> pl.Expr:
+    """A numeric expression as a JSON number; null (and NaN or infinity, which JSON lacks) stays null."""
+    finite = expr.cast(pl.Float64).is_finite()
+    return pl.when(finite).then(expr.cast(pl.String))
 
 
 def json_object(members: Mapping[str, pl.Expr | object]) -> pl.Expr:

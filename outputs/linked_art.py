@@ -22,7 +22,7 @@ import polars as pl
 
 from outputs import vocabulary as aat
 from outputs.exchange import LINKED_ART_CONTEXT, entity_id, known_size, manifest_id
-from outputs.json_text import joined_array, json_array, json_object, one_item, value
+from outputs.json_text import joined_array, json_array, json_object, number, one_item, value
 from transforms.lookup import lookup
 
 IIIF_PRESENTATION = "http://iiif.io/api/presentation"
@@ -132,7 +132,7 @@ def _dimension(cm: pl.Expr, term: aat.Term) -> pl.Expr:
         {
             "type": "Dimension",
             "classified_as": [type_ref(term)],
-            "value": value(cm),
+            "value": number(cm),
             "unit": {"id": aat.CENTIMETERS.uri, "type": "MeasurementUnit", "_label": aat.CENTIMETERS.label},
         }
     )

@@ -8,10 +8,12 @@ from pyld.jsonld import JsonLdError
 
 from outputs import exchange_checks as checks
 from outputs.iiif import iiif_manifests
-from outputs.json_text import json_array, json_object, one_item, value
+from outputs.json_text import json_array, json_object, number, one_item, value
 from outputs.linked_art import astronomical_instant, linked_art_objects, linked_art_people, with_agent_types
 from outputs.vocabulary import PRIMARY_NAME
 from tests.outputs.standards import errors, expand, iiif_validator, linked_art_validator
+from tests.transforms.test_streaming import _fallback_nodes
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA
 
 BASE = "https://ids.test"
 
@@ -47,8 +49,15 @@ def _objects(**overrides: object) -> pl.LazyFrame:
         "diameter_cm": pl.Float64,
         "credit_line": pl.String,
         "image_rights": pl.String,
+        "date_text": pl.String,
     }
     return pl.DataFrame([row], schema_overrides=schema).lazy()
+
+
+AGENT_COLUMNS = ("agent_key", "source", "source_id", "name", "nationality", "birth_year", "death_year", "url")
+IMAGES = OBJECT_SCHEMA["images"]
+assert isinstance(IMAGES, pl.List) and isinstance(IMAGES.inner, pl.Struct)
+IMAGE = IMAGES.inner
 
 
 def _agents(*rows: tuple[str, str | None, int | None]) -> pl.LazyFrame:
@@ -66,16 +75,7 @@ def _agents(*rows: tuple[str, str | None, int | None]) -> pl.LazyFrame:
             }
             for i, (name, nationality, birth) in enumerate(rows, start=1)
         ],
-        schema={
-            "agent_key": pl.String,
-            "source": pl.String,
-            "source_id": pl.String,
-            "name": pl.String,
-            "nationality": pl.String,
-            "birth_year": pl.Int32,
-            "death_year": pl.Int32,
-            "url": pl.String,
-        },
+        schema={name: AGENT_SCHEMA[name] for name in AGENT_COLUMNS},
     ).lazy()
 
 
@@ -101,16 +101,8 @@ def _images(*rows: tuple[str, int | None, int | None]) -> pl.LazyFrame:
             }
             for rank, (image, width, height) in enumerate(rows, start=1)
         ],
-        schema={
-            "object_key": pl.String,
-            "image_key": pl.String,
-            "url": pl.String,
-            "is_primary": pl.Boolean,
-            "rank": pl.Int64,
-            "width": pl.Int64,
-            "height": pl.Int64,
-            "iiif_service": pl.String,
-        },
+        # The images table's columns: the object's key and the model's image fields.
+        schema={"object_key": pl.String, **IMAGE.to_schema()},
     ).lazy()
 
 
@@ -141,8 +133,8 @@ def test_json_text_leaves_absent_parts_out_and_escapes_text() -> None:
             {
                 "type": "X",
                 "a": value(pl.col("a")),
-                "list": json_array([value(pl.col("a")), value(pl.col("b"))]),
-                "one": one_item(value(pl.col("b"))),
+                "list": json_array([value(pl.col("a")), number(pl.col("b"))]),
+                "one": one_item(number(pl.col("b"))),
             }
         )
     )["doc"].to_list()
@@ -279,3 +271,15 @@ def test_the_validators_are_not_vacuous() -> None:
 def test_expansion_refuses_any_url_not_shipped() -> None:
     with pytest.raises(JsonLdError):
         expand({"@context": "https://example.org/not-shipped.json", "id": "x"})
+
+
+def test_the_builders_stream_without_in_memory_fallbacks() -> None:
+    images = _images(("1", 600, 800))
+    links = _links(("walters:1", "Artist"))
+    agents = _agents(("A B", None, None))
+    for documents in (
+        linked_art_objects(_objects(), links, agents, images, base_url=BASE),
+        linked_art_people(agents, links, base_url=BASE),
+        iiif_manifests(_objects(), images, base_url=BASE),
+    ):
+        assert _fallback_nodes(documents) == []
