@@ -163,72 +163,72 @@ def with_agent_types(agents: pl.LazyFrame, object_agents: pl.LazyFrame) -> pl.La
     )
 
 
-def _agent_ref(base_url: str) -> pl.Expr:
-    return json_object(
-        {
-            "id": value(entity_id(base_url, "agent", pl.col("source"), pl.col("source_id"))),
-            "type": value(pl.col("la_type")),
-            "_label": value(pl.col("name")),
-        }
+def _agent_ref(agent_id: pl.Expr, la_type: pl.Expr, name: pl.Expr) -> pl.Expr:
+    return json_object({"id": value(agent_id), "type": value(la_type), "_label": value(name)})
+
+
+def _credits(object_agents: pl.LazyFrame, typed_agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
+    """Per object_key: ``credits``, its agents (id, type, name, role) ordered by role and key.
+
+    Narrow values, not JSON: the aggregation holds every object's list until it ends, so the text
+    is built after the join (``_production_parts``)."""
+    agent_id = entity_id(base_url, "agent", pl.col("source"), pl.col("source_id"))
+    return (
+        object_agents.join(
+            typed_agents.select("agent_key", "source", "source_id", "name", "la_type"),
+            on="agent_key",
+            how="inner",
+        )
+        .group_by("object_key")
+        .agg(
+            credits=pl.struct(id=agent_id, la_type="la_type", name="name", role="role").sort_by(
+                "role", "agent_key"
+            )
+        )
     )
 
 
-def _production_agents(
-    object_agents: pl.LazyFrame, typed_agents: pl.LazyFrame, base_url: str
-) -> pl.LazyFrame:
-    """Per object_key: ``carried_out_by`` (its one agent) or ``part`` (a Production per agent and
-    role, classified by the role, when it has more than one)."""
-    ref = _agent_ref(base_url)
+def _production_parts(base_url: str) -> tuple[pl.Expr, pl.Expr]:
+    """From ``credits``: ``carried_out_by`` when the object has one agent, else ``part``, a
+    Production per agent and role, classified by the role (each null when it does not apply)."""
+    field = pl.element().struct.field
+    ref = _agent_ref(field("id"), field("la_type"), field("name"))
     part = json_object(
         {
             "type": "Production",
-            "classified_as": one_item(_concept(base_url, "role", pl.col("role"))),
-            "carried_out_by": pl.concat_str(pl.lit("["), ref, pl.lit("]")),
+            "classified_as": one_item(_concept(base_url, "role", field("role"))),
+            "carried_out_by": one_item(ref),
         }
     )
-    links = object_agents.join(
-        typed_agents.select("agent_key", "source", "source_id", "name", "la_type"),
-        on="agent_key",
-        how="inner",
-    )
+    credits = pl.col("credits")
     return (
-        links.group_by("object_key")
-        .agg(
-            refs=ref.sort_by("role", "agent_key"),
-            parts=part.sort_by("role", "agent_key"),
-        )
-        .select(
-            "object_key",
-            carried_out_by=pl.when(pl.col("refs").list.len() == 1).then(joined_array(pl.col("refs"))),
-            part=pl.when(pl.col("parts").list.len() > 1).then(joined_array(pl.col("parts"))),
-        )
+        pl.when(credits.list.len() == 1).then(joined_array(credits.list.eval(ref))),
+        pl.when(credits.list.len() > 1).then(joined_array(credits.list.eval(part))),
     )
 
 
-def _representations(images: pl.LazyFrame) -> pl.LazyFrame:
-    """Per object_key: ``representation`` (every image, primary first) and ``sized_images``."""
-    shown_by = json_object(
-        {
-            "type": "DigitalObject",
-            "classified_as": [type_ref(aat.DIGITAL_IMAGE)],
-            "access_point": one_item(json_object({"id": value(pl.col("url")), "type": "DigitalObject"})),
-        }
-    )
-    visual = json_object({"type": "VisualItem", "digitally_shown_by": one_item(shown_by)})
+def _images(images: pl.LazyFrame) -> pl.LazyFrame:
+    """Per object_key: ``image_urls`` (primary first, then by rank) and ``sized_images`` (how many
+    can be a IIIF canvas). URLs, not JSON, for the same reason as ``_credits``."""
     order = [pl.col("is_primary").not_(), pl.col("rank"), pl.col("image_key")]
     return (
         images.filter(pl.col("url").is_not_null())
         .group_by("object_key")
-        .agg(
-            representation=visual.sort_by(order),
-            sized_images=known_size().sum(),
-        )
-        .select(
-            "object_key",
-            pl.col("sized_images").cast(pl.Int64),
-            representation=joined_array(pl.col("representation")),
-        )
+        .agg(image_urls=pl.col("url").sort_by(order), sized_images=known_size().sum().cast(pl.Int64))
     )
+
+
+def _representation() -> pl.Expr:
+    """From ``image_urls``: a VisualItem per image, shown by a digital image at its URL."""
+    shown_by = json_object(
+        {
+            "type": "DigitalObject",
+            "classified_as": [type_ref(aat.DIGITAL_IMAGE)],
+            "access_point": one_item(json_object({"id": value(pl.element()), "type": "DigitalObject"})),
+        }
+    )
+    visual = json_object({"type": "VisualItem", "digitally_shown_by": one_item(shown_by)})
+    return joined_array(pl.col("image_urls").list.eval(visual))
 
 
 def linked_art_objects(
@@ -244,23 +244,23 @@ def linked_art_objects(
     base = base_url.rstrip("/")
     typed = with_agent_types(agents, object_agents)
     rows = objects.join(
-        _production_agents(object_agents, typed, base), on="object_key", how="left", maintain_order="left"
-    ).join(_representations(images), on="object_key", how="left", maintain_order="left")
+        _credits(object_agents, typed, base), on="object_key", how="left", maintain_order="left"
+    ).join(_images(images), on="object_key", how="left", maintain_order="left")
+    carried_out_by, part = _production_parts(base)
     title = pl.col("title")
     production = json_object(
         {
             "type": "Production",
             "timespan": timespan(pl.col("date_start_year"), pl.col("date_end_year"), pl.col("date_text")),
-            "carried_out_by": pl.col("carried_out_by"),
-            "part": pl.col("part"),
+            "carried_out_by": carried_out_by,
+            "part": part,
         }
     )
     has_production = (
         pl.col("date_start_year").is_not_null()
         | pl.col("date_end_year").is_not_null()
         | pl.col("date_text").is_not_null()
-        | pl.col("carried_out_by").is_not_null()
-        | pl.col("part").is_not_null()
+        | (pl.col("credits").list.len() > 0).fill_null(False)
     )
     museum = json_object(
         {
@@ -331,7 +331,7 @@ def linked_art_objects(
             "produced_by": pl.when(has_production).then(production),
             "current_owner": one_item(museum),
             "member_of": one_item(pl.when(slug(pl.col("department")).is_not_null()).then(department_set)),
-            "representation": pl.col("representation"),
+            "representation": _representation(),
             "subject_of": json_array(
                 [
                     _web_page(pl.col("url"), "Web page", classified=aat.WEB_PAGE, format="text/html"),
