@@ -8,6 +8,8 @@ the tables after their blocking checks have passed and after the database is bui
 exports are published with its database or not at all.
 """
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -16,8 +18,10 @@ import polars as pl
 from outputs import exchange_checks as checks
 from outputs.assets import NIGHTLY_FRESHNESS
 from outputs.exchange import known_size
+from outputs.exchange_write import write_linked_art_objects
 from outputs.iiif import iiif_manifests
-from outputs.linked_art import linked_art_objects, linked_art_people, with_agent_types
+from outputs.json_text import sink_documents
+from outputs.linked_art import linked_art_people, with_agent_types
 from shared.metadata import markdown_table, timed
 from shared.resources import Lakehouse, PublicIds
 from shared.stages import OWNERS
@@ -32,15 +36,17 @@ class ExportCheckFailed(Exception):
 
 
 def _publish(
-    lakehouse: Lakehouse, name: str, documents: pl.LazyFrame, export_checks: dict[str, checks.Check]
+    lakehouse: Lakehouse, name: str, write: Callable[[Path], None], export_checks: dict[str, checks.Check]
 ) -> tuple[dict[str, Any], list[dg.AssetCheckResult]]:
-    """Write ``documents`` to the published file ``name`` if every check passes on the written
-    text; the metadata (path, time, counts by source, a preview) and the check results."""
+    """``write`` the published file ``name`` (into a scratch path) and publish it if every check
+    passes on the written text; the metadata (path, time, counts by source, a preview) and the
+    check results."""
     metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.root / name))}
     results = []
     with timed(metadata), lakehouse.publishing(name) as scratch:
         failed = []
-        for check_name, (passed, details) in checks.write_checked(documents, scratch, export_checks).items():
+        write(scratch)
+        for check_name, (passed, details) in checks.check_written(scratch, export_checks).items():
             results.append(
                 dg.AssetCheckResult(check_name=check_name, passed=passed, metadata=_metadata(details))
             )
@@ -55,6 +61,10 @@ def _publish(
     for row in by_source.iter_rows(named=True):
         metadata[f"documents/{row['source']}"] = dg.MetadataValue.int(row["documents"])
     return metadata, results
+
+
+def _sink(documents: pl.LazyFrame) -> Callable[[Path], None]:
+    return lambda target: sink_documents(documents.select("document"), str(target))
 
 
 def _metadata(details: dict[str, Any]) -> dict[str, Any]:
@@ -94,9 +104,19 @@ def linked_art_objects_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg
     """Linked Art ($DATA_DIR/exports/linked-art/objects.ndjson): one HumanMadeObject per object, id
     {PUBLIC_BASE_URL}/object/{source}/{source_id}: title, accession number, type of work, production
     (dates, agents), statements, dimensions, owner, department, images and web pages."""
-    objects, object_agents, agents, images = _scan(lakehouse, "objects", "object_agents", "agents", "images")
-    documents = linked_art_objects(objects, object_agents, agents, images, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, LINKED_ART_OBJECTS, documents, checks.OBJECT_CHECKS)
+    object_agents, agents, images = _scan(lakehouse, "object_agents", "agents", "images")
+
+    def write(target: Path) -> None:
+        write_linked_art_objects(
+            lakehouse.table_path("objects"),
+            object_agents,
+            agents,
+            images,
+            target,
+            base_url=public_ids.base_url,
+        )
+
+    metadata, results = _publish(lakehouse, LINKED_ART_OBJECTS, write, checks.OBJECT_CHECKS)
     return dg.MaterializeResult(metadata=metadata, check_results=results)
 
 
@@ -106,7 +126,7 @@ def linked_art_people_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.
     {PUBLIC_BASE_URL}/agent/{source}/{source_id}: name, birth and death, nationality, web page."""
     agents, object_agents = _scan(lakehouse, "agents", "object_agents")
     documents = linked_art_people(agents, object_agents, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, LINKED_ART_PEOPLE, documents, checks.PEOPLE_CHECKS)
+    metadata, results = _publish(lakehouse, LINKED_ART_PEOPLE, _sink(documents), checks.PEOPLE_CHECKS)
     groups = with_agent_types(agents, object_agents).filter(pl.col("la_type") == "Group")
     metadata["groups"] = dg.MetadataValue.int(groups.select(pl.len()).collect().item())
     return dg.MaterializeResult(metadata=metadata, check_results=results)
@@ -119,7 +139,7 @@ def iiif_manifests_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.Mat
     per sized image, with its IIIF Image API service. Images without a size are counted, not shown."""
     objects, images = _scan(lakehouse, "objects", "images")
     documents = iiif_manifests(objects, images, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, IIIF_MANIFESTS, documents, checks.MANIFEST_CHECKS)
+    metadata, results = _publish(lakehouse, IIIF_MANIFESTS, _sink(documents), checks.MANIFEST_CHECKS)
     unsized = (
         images.filter(pl.col("url").is_not_null() & ~known_size())
         .select(source=pl.col("object_key").str.extract(r"^([^:]+):", 1))

@@ -14,7 +14,6 @@ from typing import Any
 import polars as pl
 
 from outputs import vocabulary as aat
-from outputs.json_text import sink_documents
 
 EXAMPLES_SHOWN = 10
 # Rights a manifest may state: http:// Creative Commons licences and public-domain tools, or
@@ -131,11 +130,7 @@ MANIFEST_CHECKS: dict[str, Check] = {
 }
 
 
-def write_checked(
-    documents: pl.LazyFrame, path: Path | str, checks: dict[str, Check]
-) -> dict[str, tuple[bool, dict[str, Any]]]:
-    """Write the ``document`` column of ``documents`` to ``path`` (NDJSON, streaming), then run
-    ``checks`` on what was written: each check's ``(passed, metadata)`` by name."""
-    sink_documents(documents.select("document"), str(path))
+def check_written(path: Path | str, checks: dict[str, Check]) -> dict[str, tuple[bool, dict[str, Any]]]:
+    """Run ``checks`` on the written export ``path``: each check's ``(passed, metadata)`` by name."""
     written = scan_documents(path)
     return {name: check(written) for name, check in checks.items()}

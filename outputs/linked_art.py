@@ -231,6 +231,15 @@ def _representation() -> pl.Expr:
     return joined_array(pl.col("image_urls").list.eval(visual))
 
 
+def object_links(
+    object_agents: pl.LazyFrame, agents: pl.LazyFrame, images: pl.LazyFrame, *, base_url: str
+) -> pl.LazyFrame:
+    """One row per object_key that has agents or images: ``credits``, ``image_urls``,
+    ``sized_images`` (narrow values; ``object_documents`` turns them into JSON)."""
+    credits = _credits(object_agents, with_agent_types(agents, object_agents), base_url.rstrip("/"))
+    return credits.join(_images(images), on="object_key", how="full", coalesce=True)
+
+
 def linked_art_objects(
     objects: pl.LazyFrame,
     object_agents: pl.LazyFrame,
@@ -241,11 +250,15 @@ def linked_art_objects(
 ) -> pl.LazyFrame:
     """One HumanMadeObject per object (columns ``object_key``, ``source``, ``document``), in the
     objects table's order."""
+    links = object_links(object_agents, agents, images, base_url=base_url)
+    return object_documents(objects, links, base_url=base_url)
+
+
+def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+    """``linked_art_objects`` from ``object_links`` computed beforehand: the exports write the
+    links once and the documents a slice of objects at a time (``outputs.exchange_write``)."""
     base = base_url.rstrip("/")
-    typed = with_agent_types(agents, object_agents)
-    rows = objects.join(
-        _credits(object_agents, typed, base), on="object_key", how="left", maintain_order="left"
-    ).join(_images(images), on="object_key", how="left", maintain_order="left")
+    rows = objects.join(links, on="object_key", how="left", maintain_order="left")
     carried_out_by, part = _production_parts(base)
     title = pl.col("title")
     production = json_object(

@@ -139,28 +139,41 @@ def stage_database(lake: Path) -> None:
 
 def stage_exports(lake: Path) -> None:
     from outputs import exchange_checks as checks
+    from outputs.exchange_write import write_linked_art_objects
     from outputs.iiif import iiif_manifests
-    from outputs.linked_art import linked_art_objects, linked_art_people
+    from outputs.json_text import sink_documents
+    from outputs.linked_art import linked_art_people
 
     base_url = "https://collection.example.org"  # PUBLIC_BASE_URL's default (read without dagster)
     target = lake.parent / "exports"
     target.mkdir(exist_ok=True)
-    objects, object_agents, agents, images = (
-        _scan(lake, name) for name in ("objects", "object_agents", "agents", "images")
+    object_agents, agents, images, objects = (
+        _scan(lake, name) for name in ("object_agents", "agents", "images", "objects")
     )
-    built = {
-        "linked-art-objects": (
-            linked_art_objects(objects, object_agents, agents, images, base_url=base_url),
-            checks.OBJECT_CHECKS,
-        ),
-        "linked-art-people": (
-            linked_art_people(agents, object_agents, base_url=base_url),
-            checks.PEOPLE_CHECKS,
-        ),
-        "iiif-manifests": (iiif_manifests(objects, images, base_url=base_url), checks.MANIFEST_CHECKS),
+    written = {
+        "linked-art-objects": checks.OBJECT_CHECKS,
+        "linked-art-people": checks.PEOPLE_CHECKS,
+        "iiif-manifests": checks.MANIFEST_CHECKS,
     }
-    for name, (documents, export_checks) in built.items():
-        results = checks.write_checked(documents, target / f"{name}.ndjson", export_checks)
+    # As the assets write them (outputs.exchange_assets).
+    write_linked_art_objects(
+        lake / "objects.parquet",
+        object_agents,
+        agents,
+        images,
+        target / "linked-art-objects.ndjson",
+        base_url=base_url,
+    )
+    sink_documents(
+        linked_art_people(agents, object_agents, base_url=base_url).select("document"),
+        str(target / "linked-art-people.ndjson"),
+    )
+    sink_documents(
+        iiif_manifests(objects, images, base_url=base_url).select("document"),
+        str(target / "iiif-manifests.ndjson"),
+    )
+    for name, export_checks in written.items():
+        results = checks.check_written(target / f"{name}.ndjson", export_checks)
         failed = [check for check, (passed, _) in results.items() if not passed]
         if failed:
             raise SystemExit(f"export {name} failed its checks: {failed}")

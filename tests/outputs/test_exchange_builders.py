@@ -1,12 +1,14 @@
 """The Linked Art and IIIF builders and the exports' checks on tiny frames, one rule at a time."""
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
 from pyld.jsonld import JsonLdError
 
 from outputs import exchange_checks as checks
+from outputs.exchange_write import write_linked_art_objects
 from outputs.iiif import iiif_manifests
 from outputs.json_text import json_array, json_object, number, one_item, value
 from outputs.linked_art import astronomical_instant, linked_art_objects, linked_art_people, with_agent_types
@@ -283,3 +285,27 @@ def test_the_builders_stream_without_in_memory_fallbacks() -> None:
         iiif_manifests(_objects(), images, base_url=BASE),
     ):
         assert _fallback_nodes(documents) == []
+
+
+def test_objects_written_in_slices_are_the_documents_in_order(tmp_path: Path) -> None:
+    objects = pl.concat(
+        [_objects(object_key=f"walters:{i}", source_id=str(i), title=f"T{i}") for i in range(5)]
+    )
+    objects.collect().write_parquet(tmp_path / "objects.parquet")
+    links = _links(("walters:1", "Artist"))
+    agents = _agents(("A B", None, None))
+    images = _images(("1", 600, 800))
+    target = tmp_path / "objects.ndjson"
+
+    write_linked_art_objects(
+        tmp_path / "objects.parquet", links, agents, images, target, base_url=BASE, slice_rows=2
+    )
+
+    expected = (
+        linked_art_objects(objects, links, agents, images, base_url=BASE).collect()["document"].to_list()
+    )
+    assert target.read_text(encoding="utf-8").splitlines() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "objects.ndjson",
+        "objects.parquet",
+    ]  # no scratch left
