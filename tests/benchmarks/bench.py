@@ -133,6 +133,9 @@ def stage_database(lake: Path) -> None:
     from outputs.tables import TABLES
 
     target = lake.parent / "analytics.duckdb"
+    # build_database writes in place (the asset publishes through Lakehouse.publishing): a fresh
+    # file each round, or the second round of --repeat finds the tables already there.
+    target.unlink(missing_ok=True)
     rows = build_database(target, TABLES, {t.name: lake / f"{t.name}.parquet" for t in TABLES})
     (lake.parent / "database_rows.json").write_text(json.dumps(rows))
 
