@@ -35,7 +35,7 @@ class ExportCheckFailed(Exception):
     """An export broke a rule the schemas do not cover; the published file was left as it was."""
 
 
-def _publish(
+def publish_checked(
     lakehouse: Lakehouse, name: str, write: Callable[[Path], None], export_checks: dict[str, checks.Check]
 ) -> tuple[dict[str, Any], list[dg.AssetCheckResult]]:
     """``write`` the published file ``name`` (into a scratch path) and publish it if every check
@@ -116,7 +116,7 @@ def linked_art_objects_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg
             base_url=public_ids.base_url,
         )
 
-    metadata, results = _publish(lakehouse, LINKED_ART_OBJECTS, write, checks.OBJECT_CHECKS)
+    metadata, results = publish_checked(lakehouse, LINKED_ART_OBJECTS, write, checks.OBJECT_CHECKS)
     return dg.MaterializeResult(metadata=metadata, check_results=results)
 
 
@@ -126,7 +126,7 @@ def linked_art_people_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.
     {PUBLIC_BASE_URL}/agent/{source}/{source_id}: name, birth and death, nationality, web page."""
     agents, object_agents = _scan(lakehouse, "agents", "object_agents")
     documents = linked_art_people(agents, object_agents, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, LINKED_ART_PEOPLE, _sink(documents), checks.PEOPLE_CHECKS)
+    metadata, results = publish_checked(lakehouse, LINKED_ART_PEOPLE, _sink(documents), checks.PEOPLE_CHECKS)
     groups = with_agent_types(agents, object_agents).filter(pl.col("la_type") == "Group")
     metadata["groups"] = dg.MetadataValue.int(groups.select(pl.len()).collect().item())
     return dg.MaterializeResult(metadata=metadata, check_results=results)
@@ -139,7 +139,7 @@ def iiif_manifests_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.Mat
     per sized image, with its IIIF Image API service. Images without a size are counted, not shown."""
     objects, images = _scan(lakehouse, "objects", "images")
     documents = iiif_manifests(objects, images, base_url=public_ids.base_url)
-    metadata, results = _publish(lakehouse, IIIF_MANIFESTS, _sink(documents), checks.MANIFEST_CHECKS)
+    metadata, results = publish_checked(lakehouse, IIIF_MANIFESTS, _sink(documents), checks.MANIFEST_CHECKS)
     unsized = (
         images.filter(pl.col("url").is_not_null() & ~known_size())
         .select(source=pl.col("object_key").str.extract(r"^([^:]+):", 1))
