@@ -28,7 +28,7 @@ from transforms.lookup import lookup
 IIIF_PRESENTATION = "http://iiif.io/api/presentation"
 IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 # The current owner of each source's objects.
-MUSEUMS = {"walters": "The Walters Art Museum", "artic": "The Art Institute of Chicago"}
+MUSEUMS = {"walters": "The Walters Art Museum", "artic": "The Art Institute of Chicago", "tate": "Tate"}
 
 # An agent is a Group when its name says it is several people or a firm: a workshop, school,
 # circle, studio, manufactory, factory, company, family, atelier, brothers, "X and Y" or "X & Co".
