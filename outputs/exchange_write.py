@@ -23,7 +23,7 @@ SLICE_ROWS = 50_000
 
 
 def write_linked_art_objects(
-    objects: Path,
+    objects: Path | str,
     object_agents: pl.LazyFrame,
     agents: pl.LazyFrame,
     images: pl.LazyFrame,
@@ -39,11 +39,11 @@ def write_linked_art_objects(
     try:
         sink_lake(object_links(object_agents, agents, images, base_url=base_url), links_path)
         links = pl.scan_parquet(links_path)
-        rows = pl.scan_parquet(objects).select(pl.len()).collect().item()
+        rows = pl.scan_parquet(str(objects)).select(pl.len()).collect().item()
         with target.open("wb") as out:
             for offset in range(0, rows, slice_rows):
                 documents = object_documents(
-                    pl.scan_parquet(objects).slice(offset, slice_rows), links, base_url=base_url
+                    pl.scan_parquet(str(objects)).slice(offset, slice_rows), links, base_url=base_url
                 )
                 sink_documents(documents.select("document"), str(part))
                 with part.open("rb") as written:
