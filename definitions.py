@@ -10,6 +10,7 @@ from harvest import artic as artic_harvest
 from harvest import walters as walters_harvest
 from harvest.tate import harvest as tate_harvest
 from outputs import assets as output_assets
+from outputs import exchange_assets
 from shared.jobs import nightly, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
 from shared.sensors import sensors_for
@@ -25,6 +26,7 @@ def make_definitions(settings: Settings) -> dg.Definitions:
             *tate_harvest.assets,
             *transform_assets.assets,
             *output_assets.assets,
+            *exchange_assets.assets,
         ],
         asset_checks=[
             *walters_harvest.asset_checks,

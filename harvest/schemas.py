@@ -138,6 +138,8 @@ ARTIC_ARTWORK_SCHEMA = pl.Schema(
         "latitude": _float,
         "longitude": _float,
         "image_id": _str,
+        # The primary image's pixel size (the IIIF manifests need it); its other fields are not used.
+        "thumbnail": pl.Struct({"width": _int, "height": _int}),
         "alt_image_ids": pl.List(_str),
         "is_public_domain": pl.Boolean,
         "source_updated_at": _str,

@@ -34,6 +34,7 @@ class Settings:
     tate_collection_url: str | None = None
     timezone: str = "UTC"
     failure_webhook_url: str | None = None
+    public_base_url: str = "https://collection.example.org"
 
 
 def read_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -58,6 +59,7 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
         tate_collection_url=get("TATE_COLLECTION_URL"),
         timezone=get("NIGHTLY_TIMEZONE") or defaults.timezone,
         failure_webhook_url=get("FAILURE_WEBHOOK_URL"),
+        public_base_url=get("PUBLIC_BASE_URL") or defaults.public_base_url,
     )
 
 
@@ -101,11 +103,18 @@ class Lakehouse(dg.ConfigurableResource):
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+class PublicIds(dg.ConfigurableResource):
+    """The base of the ids in the Linked Art and IIIF exports (``PUBLIC_BASE_URL``)."""
+
+    base_url: str = Settings.public_base_url
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     """The resources every job uses."""
     lakehouse = Lakehouse(data_dir=settings.data_dir)
     return {
         "lakehouse": lakehouse,
+        "public_ids": PublicIds(base_url=settings.public_base_url),
         "io_manager": LakeIOManager(base_dir=str(lakehouse.lake_dir)),
         "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
         "walters_exports": WaltersExports(location=settings.walters_exports_url),

@@ -15,6 +15,8 @@ from transforms.text import clean_label, clean_text
 SOURCE = "artic"
 # The image server the API names in its `config` block, for raw data that lacks it.
 DEFAULT_IIIF_URL = "https://www.artic.edu/iiif/2"
+# What the API's `is_public_domain` states about an artwork's images: CC0 (the API's licence page).
+PUBLIC_DOMAIN = "http://creativecommons.org/publicdomain/zero/1.0/"
 # IIIF Image API request for a 843px-wide JPEG, the size the Art Institute's docs recommend.
 IIIF_IMAGE_PATH = "/full/843,/0/default.jpg"
 
@@ -47,16 +49,28 @@ def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _images(iiif_url: str) -> pl.Expr:
-    """The primary image first, then the alternates, as IIIF image URLs."""
+    """The primary image first, then the alternates, as IIIF image URLs with their Image API 2
+    service. Only ``image_id`` has a known pixel size (``thumbnail``: the API gives no other)."""
     ids = pl.concat_list(pl.col("image_id"), pl.col("alt_image_ids").fill_null([])).list.drop_nulls()
-    return ids.list.unique(maintain_order=True).list.eval(
+    service = pl.concat_str(pl.lit(f"{iiif_url.rstrip('/')}/"), pl.element())
+    images = ids.list.unique(maintain_order=True).list.eval(
         pl.struct(
             image_key=_key(pl.element()),
-            url=pl.concat_str(pl.lit(f"{iiif_url.rstrip('/')}/"), pl.element(), pl.lit(IIIF_IMAGE_PATH)),
+            url=pl.concat_str(service, pl.lit(IIIF_IMAGE_PATH)),
             is_primary=pl.int_range(pl.len()) == 0,
             rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+            width=pl.lit(None, pl.Int64),
+            height=pl.lit(None, pl.Int64),
+            iiif_service=service,
         )
     )
+    # The first image is `image_id` when there is one: it takes the thumbnail's size.
+    sized = pl.col("image_id").is_not_null()
+    first = images.list.first().struct.with_fields(
+        width=pl.when(sized).then(pl.col("thumbnail").struct.field("width")),
+        height=pl.when(sized).then(pl.col("thumbnail").struct.field("height")),
+    )
+    return pl.when(images.list.len() > 0).then(pl.concat_list(first, images.list.slice(1))).otherwise(images)
 
 
 def _places() -> pl.Expr:
@@ -115,6 +129,7 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
         on_view=pl.col("is_on_view"),
         location=clean_text(pl.col("gallery_title")),
         url=pl.concat_str(pl.lit("https://www.artic.edu/artworks/"), pl.col("id").cast(pl.String)),
+        image_rights=pl.when(pl.col("is_public_domain")).then(pl.lit(PUBLIC_DOMAIN)),
         creators=pl.col("creators").fill_null([]),
         places=_places(),
         images=_images(iiif_url),

@@ -30,7 +30,19 @@ _place = pl.Struct(
         "coordinates_sentinel": pl.Boolean,
     }
 )
-_image = pl.Struct({"image_key": pl.String, "url": pl.String, "is_primary": pl.Boolean, "rank": pl.Int64})
+_image = pl.Struct(
+    {
+        "image_key": pl.String,
+        "url": pl.String,
+        "is_primary": pl.Boolean,
+        "rank": pl.Int64,
+        # Pixel size of the full image, where the source gives it (null: unknown, never guessed).
+        "width": pl.Int64,
+        "height": pl.Int64,
+        # Base URI of the image's IIIF Image API 2 service, where the source serves one.
+        "iiif_service": pl.String,
+    }
+)
 _exhibition = pl.Struct(
     {"exhibition_key": pl.String, "title": pl.String, "begin_year": pl.Int32, "end_year": pl.Int32}
 )
@@ -78,6 +90,8 @@ OBJECT_SCHEMA = pl.Schema(
         "on_view": pl.Boolean,
         "location": pl.String,
         "url": pl.String,
+        # The rights statement (a URI) the source makes about the object's images; null: none stated.
+        "image_rights": pl.String,
         "creators": pl.List(_creator),
         "places": pl.List(_place),
         "images": pl.List(_image),

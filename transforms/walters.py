@@ -62,6 +62,10 @@ def _images() -> pl.Expr:
             url=image("ImageURLs").struct.field("Raw"),
             is_primary=image("IsPrimary").fill_null(False),
             rank=image("Rank"),
+            # The API gives image URLs only: no pixel size, no IIIF service.
+            width=pl.lit(None, pl.Int64),
+            height=pl.lit(None, pl.Int64),
+            iiif_service=pl.lit(None, pl.String),
         )
     )
 

@@ -39,12 +39,16 @@ def test_bench_reports_figures(tmp_path: Path) -> None:
     assert result["repeat"] == 2
     assert result["peak_rss_mb"] > 0
     assert result["floor_ratio"] > 0
-    assert set(result["stages"]) == {"clean", "enrich", "reshape", "database"}
+    assert set(result["stages"]) == {"clean", "enrich", "reshape", "database", "exports"}
     assert set(result["floors"]) == {"floor_copy", "floor_duckdb"}
     for figures in (*result["stages"].values(), *result["floors"].values()):
         for key in ("wall_s", "peak_rss_mb", "rows_per_s"):
             assert figures[key] > 0, (key, figures)
     assert result["peak_rss_mb"] == max(s["peak_rss_mb"] for s in result["stages"].values())
+    # floor_ratio is the transform stages and the database build over the floors; exports beside it.
+    ratio = sum(result["stages"][s]["wall_s"] for s in ("clean", "enrich", "reshape", "database"))
+    assert result["floor_ratio"] == pytest.approx(ratio / result["floor_wall_s"], abs=1e-3)
+    assert "floor_ratio" not in result["stages"]["exports"]
     for key in ("cpu", "cores", "ram_gb", "polars", "duckdb"):
         assert result["machine"][key]
     # Every generated object lands in the database once, beside the AIC fixtures and the Tate sample.

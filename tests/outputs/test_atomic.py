@@ -17,7 +17,16 @@ from outputs.tables import Table
 from shared.resources import Lakehouse
 from tests.conftest import run_nightly
 
-OUTPUT_ASSETS = {dg.AssetKey("analytics_database"), dg.AssetKey("search_export")}
+OUTPUT_ASSETS = {
+    dg.AssetKey(name)
+    for name in (
+        "analytics_database",
+        "search_export",
+        "linked_art_objects",
+        "linked_art_people",
+        "iiif_manifests",
+    )
+}
 
 
 def _digest(path: Path) -> str:
@@ -42,7 +51,13 @@ def _exports_with_bad_creator(folder: Path) -> Path:
 def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     assert run_nightly(data_dir).success
-    outputs = [data_dir / "analytics.duckdb", data_dir / "exports" / "objects.ndjson"]
+    outputs = [
+        data_dir / "analytics.duckdb",
+        *(
+            data_dir / "exports" / name
+            for name in ("objects.ndjson", "linked-art/objects.ndjson", "iiif/manifests.ndjson")
+        ),
+    ]
     before = {path: _digest(path) for path in outputs}
 
     bad = run_nightly(data_dir, walters_exports_url=str(_exports_with_bad_creator(tmp_path / "exports")))
@@ -60,7 +75,15 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
     materialized = {e.asset_key for e in bad.get_asset_materialization_events()}
     assert not materialized & OUTPUT_ASSETS
     assert {path: _digest(path) for path in outputs} == before
-    assert sorted(p.name for p in (data_dir / "exports").iterdir()) == ["objects.ndjson"]
+    # No scratch file left beside any export.
+    assert sorted(str(p.relative_to(data_dir / "exports")) for p in (data_dir / "exports").rglob("*")) == [
+        "iiif",
+        "iiif/manifests.ndjson",
+        "linked-art",
+        "linked-art/objects.ndjson",
+        "linked-art/people.ndjson",
+        "objects.ndjson",
+    ]
 
 
 def test_a_build_that_fails_midway_keeps_the_old_database(tmp_path: Path) -> None:

@@ -29,7 +29,12 @@ def test_harvest_assets_are_roots_and_outputs_are_leaves() -> None:
         if node.group_name == "output" and key.to_user_string() != "analytics_database":
             assert not node.child_keys, key
     database = graph.get(dg.AssetKey("analytics_database"))
-    assert {c.to_user_string() for c in database.child_keys} == {"search_export"}
+    assert {c.to_user_string() for c in database.child_keys} == {
+        "search_export",
+        "linked_art_objects",
+        "linked_art_people",
+        "iiif_manifests",
+    }
 
 
 def test_stages_flow_forward_only() -> None:

@@ -89,7 +89,18 @@ def test_the_thumbnail_is_the_primary_image_keyed_by_its_file_name() -> None:
     url = "http://www.tate.org.uk/art/images/work/T/T00/T00999_8.jpg"
     rows = artworks({"thumbnailUrl": url}, {"thumbnailUrl": None})
     assert rows["images"].to_list() == [
-        [{"image_key": "tate:T00999_8", "url": url, "is_primary": True, "rank": 1}],
+        [
+            {
+                "image_key": "tate:T00999_8",
+                "url": url,
+                "is_primary": True,
+                "rank": 1,
+                # The dump states no pixel size and no image service.
+                "width": None,
+                "height": None,
+                "iiif_service": None,
+            }
+        ],
         [],
     ]
 

@@ -37,7 +37,15 @@ def test_every_artwork_once_with_contract_keys_and_iiif_images(artworks: list[di
         "url": f"{IIIF}/7b7a6f39-1cd8-ea2f-9811-18b0e23edac0/full/843,/0/default.jpg",
         "is_primary": True,
         "rank": 1,
+        # The primary image's size is the record's thumbnail size; its service is the image's base.
+        "width": 6125,
+        "height": 8002,
+        "iiif_service": f"{IIIF}/7b7a6f39-1cd8-ea2f-9811-18b0e23edac0",
     }
+    # The alternates' sizes are unknown: left null, never guessed.
+    assert [(i["width"], i["height"]) for i in portrait["images"][1:]] == [(None, None)] * (
+        len(portrait["images"]) - 1
+    )
     assert [i["is_primary"] for i in portrait["images"]] == [True] + [False] * (len(portrait["images"]) - 1)
     assert portrait["creators"] == [
         {"agent_key": "artic:36656", "display_name": "Walter Shirlaw", "role": "Artist"}
