@@ -9,6 +9,7 @@ import base64
 import time
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import altair as alt
 import dagster as dg
@@ -136,4 +137,23 @@ def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
         "requests_per_s": dg.MetadataValue.float(stats.requests_per_s),
         "statuses": dg.MetadataValue.json(dict(stats.statuses)),
         "served_by": dg.MetadataValue.text("embedded replay of the shipped sample" if replay else "live API"),
+    }
+
+
+def issue_metadata(counts: pl.DataFrame, first: pl.DataFrame) -> dict[str, Any]:
+    """What the record-level rules handled: records per rule (``record_issues/<rule>``), a table of
+    counts and shares against each rule's threshold (``transforms.issues.count_by_rule``), and the
+    first issues found (``first``: rows of ``transforms.issues.issue_rows``)."""
+    shares = counts.with_columns((pl.col("share", "max_share") * 100).round(3)).rename(
+        {"share": "share_%", "max_share": "blocks_above_%"}
+    )
+    return {
+        **{
+            f"record_issues/{row['rule']}": dg.MetadataValue.int(row["records"])
+            for row in counts.iter_rows(named=True)
+        },
+        "record_issues_by_rule": dg.MetadataValue.md(
+            markdown_table(shares) if counts.height else "No issues."
+        ),
+        "record_issues_first": dg.MetadataValue.md(markdown_table(first) if first.height else "No issues."),
     }

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+# The last plausible year of a date, as the assets read it from the clock.
+LATEST_YEAR = time.gmtime().tm_year
 TRANSFORM_STAGES = ("clean", "enrich", "reshape")
 RESHAPED = (
     "objects", "agents", "object_agents", "places", "object_places", "images", "exhibitions",
@@ -61,8 +63,16 @@ def stage_clean(lake: Path) -> None:
 
     from transforms import artic, walters
 
-    _sink(walters.clean_walters_objects(_scan(lake, "walters_objects_raw")), lake, "walters_objects_clean")
-    _sink(walters.clean_walters_creators(_scan(lake, "walters_creators_raw")), lake, "walters_creators_clean")
+    _sink(
+        walters.clean_walters_objects(_scan(lake, "walters_objects_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "walters_objects_clean",
+    )
+    _sink(
+        walters.clean_walters_creators(_scan(lake, "walters_creators_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "walters_creators_clean",
+    )
     _sink(
         walters.clean_walters_exhibitions(_scan(lake, "walters_exhibitions_raw")),
         lake,
@@ -79,9 +89,15 @@ def stage_clean(lake: Path) -> None:
     if "iiif_url" in names:
         iiif = raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
     _sink(
-        artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL), lake, "artic_artworks_clean"
+        artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL, latest_year=LATEST_YEAR),
+        lake,
+        "artic_artworks_clean",
     )
-    _sink(artic.clean_artic_agents(_scan(lake, "artic_agents_raw")), lake, "artic_agents_clean")
+    _sink(
+        artic.clean_artic_agents(_scan(lake, "artic_agents_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "artic_agents_clean",
+    )
 
 
 def _collection_objects(lake: Path):
@@ -95,7 +111,11 @@ def stage_enrich(lake: Path) -> None:
     from transforms import model
 
     agents = model.union_sources(_scan(lake, "walters_creators_clean"), _scan(lake, "artic_agents_clean"))
-    _sink(model.complete_agents(agents, _collection_objects(lake)), lake, "collection_agents")
+    _sink(
+        model.complete_agents(agents, _collection_objects(lake), latest_year=LATEST_YEAR),
+        lake,
+        "collection_agents",
+    )
     _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
+from transforms.issues import ISSUE
 
 WALTERS_SAMPLE = Path("harvest/data/walters/objects-sample.jsonl.gz")
 AIC_ARTWORKS = sorted(Path("harvest/data/artic/artworks").glob("*.json"))
@@ -20,7 +21,8 @@ def _parse(texts: Sequence[str | None]) -> list[dict]:
     lf = pl.LazyFrame({"dims": texts}, schema={"dims": pl.String})
     out = parse_dimensions(lf, text="dims").collect(engine="streaming")
     return [
-        {k: v for k, v in row.items() if k != "dims" and v is not None} for row in out.iter_rows(named=True)
+        {k: v for k, v in row.items() if k not in ("dims", "issues") and v is not None}
+        for row in out.iter_rows(named=True)
     ]
 
 
@@ -91,9 +93,10 @@ def test_parse_dimensions(text: str, expected: dict[str, float]) -> None:
 def test_no_measurement_gives_nulls_and_keeps_text() -> None:
     lf = pl.LazyFrame({"dims": ["", None, "dimensions unknown", "0 x 3 cm"]})
     out = parse_dimensions(lf, text="dims").collect(engine="streaming")
-    assert out.columns == ["dims", *OUTPUT_COLUMNS]
+    assert out.columns == ["dims", *OUTPUT_COLUMNS, "issues"]
     assert out["dims"].to_list() == ["", None, "dimensions unknown", "0 x 3 cm"]
-    assert out.drop("dims").to_dicts()[:3] == [dict.fromkeys(OUTPUT_COLUMNS)] * 3
+    assert out["issues"].to_list() == [[]] * 4
+    assert out.drop("dims", "issues").to_dicts()[:3] == [dict.fromkeys(OUTPUT_COLUMNS)] * 3
     assert out.row(3, named=True)[H] is None  # a zero size is missing, not 0 cm
     assert out.row(3, named=True)[W] == 3.0
 
@@ -106,9 +109,12 @@ def test_no_measurement_gives_nulls_and_keeps_text() -> None:
 def test_all_null_and_empty(frame: pl.LazyFrame) -> None:
     out = parse_dimensions(frame, text="dims").collect(engine="streaming")
     assert out.schema == pl.Schema(
-        {"dims": frame.collect_schema()["dims"]} | dict.fromkeys(OUTPUT_COLUMNS, pl.Float64)
+        {"dims": frame.collect_schema()["dims"]}
+        | dict.fromkeys(OUTPUT_COLUMNS, pl.Float64)
+        | {"issues": pl.List(ISSUE)}
     )
-    assert out.drop("dims").null_count().sum_horizontal().item() == out.height * len(OUTPUT_COLUMNS)
+    assert out["issues"].list.len().sum() == 0
+    assert out.drop("dims", "issues").null_count().sum_horizontal().item() == out.height * len(OUTPUT_COLUMNS)
 
 
 def test_whole_walters_sample() -> None:
