@@ -141,7 +141,7 @@ def issue_rows(records: pl.LazyFrame, *, key: str, number: str | None = None) ->
             issue=pl.col(ISSUES),
         )
         .filter(pl.col("issue").list.len() > 0)
-        .explode("issue")
+        .explode("issue", empty_as_null=False)
         .unnest("issue")
         .unique(["record_key", "field", "rule"], keep="first", maintain_order=True)
     )
