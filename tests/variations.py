@@ -21,7 +21,12 @@ def _plain(record: Record) -> bool:
 
 
 def vary(
-    records: list[Record], count: int, change: Variation, *, seed: int = 0, avoid: set[int] = frozenset()
+    records: list[Record],
+    count: int,
+    change: Variation,
+    *,
+    seed: int = 0,
+    avoid: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[list[Record], list[int]]:
     """A copy of ``records`` with ``change`` applied to ``count`` plain records not in ``avoid``."""
     dice = random.Random(seed)
