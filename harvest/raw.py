@@ -180,14 +180,15 @@ def refuse_changed_source(asset: str, record_issues: pl.LazyFrame, *, records: i
     """Metadata counting the records each rule handled; fails, before anything is written, when a
     rule fired on more than its declared share of the ``records`` (the source has changed), naming
     the rule, the count, the share against the threshold and the first records."""
-    counts = count_by_rule(record_issues, records=records).collect()
-    metadata = issue_metadata(counts, record_issues.head(EXAMPLES_SHOWN).collect())
+    rows = record_issues.collect()  # the clean runs once; its issues are few
+    counts = count_by_rule(rows.lazy(), records=records).collect()
+    metadata = issue_metadata(counts, rows.head(EXAMPLES_SHOWN))
     over = counts.filter("blocks")
     if over.is_empty():
         return metadata
     reasons = []
     for row in over.iter_rows(named=True):
-        first = record_issues.filter(pl.col("rule") == row["rule"]).head(EXAMPLES_SHOWN).collect()
+        first = rows.filter(pl.col("rule") == row["rule"]).head(EXAMPLES_SHOWN)
         named = "; ".join(
             f"{r['record_key']} ({r['object_number'] or 'no accession number'}) {r['field']}={r['raw_value']!r}"
             for r in first.iter_rows(named=True)
@@ -202,6 +203,7 @@ def refuse_changed_source(asset: str, record_issues: pl.LazyFrame, *, records: i
             "Nothing was written: the previous raw snapshot stays in place."
         ),
         metadata=metadata,
+        allow_retries=False,  # the source will say the same on a retry
     )
 
 

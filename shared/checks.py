@@ -120,7 +120,8 @@ def _lake_check(
         if not passed and blocking:
             message = f"Blocking check {check_name} on {asset} failed: {summary}"
             context.log.error(message)
-            raise dg.Failure(description=message, metadata=metadata)
+            # The data will not change on a retry: fail once.
+            raise dg.Failure(description=message, metadata=metadata, allow_retries=False)
 
     decorate = dg.multi_asset_check(name=f"{asset}__{check_name}", specs=[spec], ins=ins)
     # Inputs are annotated LazyFrame so the IO manager scans them lazily instead of loading them.

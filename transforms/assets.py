@@ -15,7 +15,7 @@ from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
 from shared.stages import lake_asset
 from transforms import artic, model, walters
-from transforms.issues import ISSUES, count_by_rule
+from transforms.issues import count_by_rule
 from transforms.quirks import count_by_century, count_quirks
 
 
@@ -133,7 +133,7 @@ def objects(context: dg.AssetExecutionContext, **sources: pl.LazyFrame) -> pl.La
 @lake_asset(stage="reshape", model=Agents)
 def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
     """One row per agent across sources (key agent_key); their issues go to record_issues."""
-    return collection_agents.drop(ISSUES)
+    return model.flatten_agents(collection_agents)
 
 
 @lake_asset(stage="reshape", model=RecordIssues, ins=COLLECTION_OBJECTS)

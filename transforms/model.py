@@ -225,6 +225,11 @@ def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
     )  # Not sorted: the objects' order is fixed already, and sorting wide rows would hold them all.
 
 
+def flatten_agents(agents: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents``: one row per agent, key ``agent_key``; their issues go to ``record_issues``."""
+    return agents.drop(ISSUES)
+
+
 def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:
     """``object_agents``: one row per (object_key, agent_key, role), key all three."""
     return creator_links(objects).select("object_key", "agent_key", "role")

@@ -127,7 +127,8 @@ def stage_reshape(lake: Path) -> None:
 
     exhibitions = _scan(lake, "collection_exhibitions")
     _sink(model.flatten_objects(objects()), lake, "objects")
-    _sink(_scan(lake, "collection_agents"), lake, "agents")
+    _sink(model.flatten_agents(_scan(lake, "collection_agents")), lake, "agents")
+    _sink(model.list_record_issues(objects(), _scan(lake, "collection_agents")), lake, "record_issues")
     _sink(model.link_object_agents(objects()), lake, "object_agents")
     _sink(model.extract_places(objects()), lake, "places")
     _sink(model.link_object_places(objects()), lake, "object_places")
@@ -148,6 +149,7 @@ def stage_database(lake: Path) -> None:
     from outputs.tables import TABLES
 
     target = lake.parent / "analytics.duckdb"
+    target.unlink(missing_ok=True)  # build_database writes in place: each round builds afresh
     rows = build_database(target, TABLES, {t.name: lake / f"{t.name}.parquet" for t in TABLES})
     (lake.parent / "database_rows.json").write_text(json.dumps(rows))
 
