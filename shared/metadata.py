@@ -141,19 +141,24 @@ def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
 
 
 def issue_metadata(counts: pl.DataFrame, first: pl.DataFrame) -> dict[str, Any]:
-    """What the record-level rules handled: records per rule (``record_issues/<rule>``), a table of
-    counts and shares against each rule's threshold (``transforms.issues.count_by_rule``), and the
-    first issues found (``first``: rows of ``transforms.issues.issue_rows``)."""
-    shares = counts.with_columns((pl.col("share", "max_share") * 100).round(3)).rename(
-        {"share": "share_%", "max_share": "blocks_above_%"}
+    """What the record-level rules handled: records per rule (``record_issues/<rule>``, or
+    ``record_issues/<source>/<rule>`` when ``counts`` has a source column), the counts as a table
+    (shares in percent against each rule's threshold where ``counts`` has them, as
+    ``transforms.issues.count_by_rule`` gives them), and the first issues found (``first``)."""
+    labels = [c for c in ("source", "rule") if c in counts.columns]
+    shown = counts.with_columns(
+        (pl.col(c) * 100).round(3) for c in ("share", "max_share") if c in counts.columns
+    )
+    shown = shown.rename(
+        {c: n for c, n in (("share", "share_%"), ("max_share", "blocks_above_%")) if c in counts.columns}
     )
     return {
         **{
-            f"record_issues/{row['rule']}": dg.MetadataValue.int(row["records"])
+            "record_issues/" + "/".join(row[c] for c in labels): dg.MetadataValue.int(row["records"])
             for row in counts.iter_rows(named=True)
         },
         "record_issues_by_rule": dg.MetadataValue.md(
-            markdown_table(shares) if counts.height else "No issues."
+            markdown_table(shown) if counts.height else "No issues."
         ),
         "record_issues_first": dg.MetadataValue.md(markdown_table(first) if first.height else "No issues."),
     }

@@ -15,7 +15,6 @@ from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
 from shared.stages import lake_asset
 from transforms import artic, model, walters
-from transforms.issues import count_by_rule
 from transforms.quirks import count_by_century, count_quirks
 
 
@@ -143,21 +142,13 @@ def record_issues(
     """One row per (record_key, field, rule) the clean stage handled: source, record_key (object or
     agent key), object_number, field (the source's), rule, raw_value (as received), action (nulled,
     replaced, kept) and message, a to-do for the collections-management team. Metadata: records per
-    rule and source, against each rule's threshold, and the first issues."""
-    collection = _collection(objects)
-    issues = model.list_record_issues(collection, collection_agents)
-    records = (
-        collection.select(pl.len()).collect().item() + collection_agents.select(pl.len()).collect().item()
-    )
-    counts = count_by_rule(issues, records=records).collect()
+    source and rule, and the first issues."""
+    issues = model.list_record_issues(_collection(objects), collection_agents)
     by_source = (
         issues.group_by("source", "rule").agg(records=pl.col("record_key").n_unique()).sort("source", "rule")
     )
     context.add_output_metadata(
-        {
-            **issue_metadata(counts, issues.drop("message").head(10).collect()),
-            "record_issues_by_source": dg.MetadataValue.md(markdown_table(by_source.collect())),
-        }
+        issue_metadata(by_source.collect(), issues.drop("message").head(10).collect())
     )
     return issues
 

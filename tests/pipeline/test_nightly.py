@@ -141,3 +141,31 @@ def test_a_second_run_leaves_identical_tables(
     assert tables(second / "analytics.duckdb", exclude_harvested_at=True) == tables(
         data_dir / "analytics.duckdb", exclude_harvested_at=True
     )
+
+
+def test_record_issues_are_counted_and_previewed_where_they_are_found(
+    nightly_run: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    data_dir, result = nightly_run
+    (materialization,) = [
+        m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey("record_issues")
+    ]
+    metadata = {k: getattr(v, "value", v) for k, v in materialization.materialization.metadata.items()}
+    counted = dict(
+        _table(data_dir / "analytics.duckdb", "SELECT rule, records FROM record_issues_by_source_and_rule")
+    )
+    assert counted and {f"record_issues/walters/{rule}": n for rule, n in counted.items()} == {
+        k: v for k, v in metadata.items() if k.startswith("record_issues/walters/")
+    }
+    assert str(metadata["record_issues_first"]).startswith("| source ")
+    # The clean asset that found them reports the same counts in a (warning) check.
+    (check,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key == dg.AssetKey("walters_objects_clean")
+        and e.check_name == "record_issues_within_thresholds"
+    ]
+    assert check.passed
+    assert {k: v.value for k, v in check.metadata.items() if k.startswith("record_issues/")} == {
+        f"record_issues/{rule}": n for rule, n in counted.items()
+    }
