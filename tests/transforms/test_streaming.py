@@ -70,6 +70,7 @@ def test_reshape_streams(lake: Path) -> None:
         "object_places": model.link_object_places(objects),
         "images": model.extract_images(objects),
         "classifications": model.count_by(objects, "classification"),
+        "record_issues": model.list_record_issues(objects, pl.LazyFrame(schema=model.AGENT_SCHEMA)),
     }
     assert {name: _fallback_nodes(lf) for name, lf in plans.items()} == {name: [] for name in plans}
 
