@@ -8,7 +8,14 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.issues import COORDINATE_SENTINEL, NULLED, issue, plausible_or_null, with_issues
+from transforms.issues import (
+    COORDINATE_SENTINEL,
+    NULLED,
+    issue,
+    pending_issues,
+    plausible_or_null,
+    with_issues,
+)
 from transforms.lists import distinct_elements
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, titled
 from transforms.text import clean_label, clean_text
@@ -108,6 +115,7 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str, latest_year: int) 
     return artworks.select(
         # Parsed dates and sizes pass through; conform_to keeps only the model's columns.
         pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        pending_issues(),
         **titled("title", object_name, clean_text(pl.col("main_reference_number")), key=_key(pl.col("id"))),
         object_key=_key(pl.col("id")),
         source=pl.lit(SOURCE),
@@ -140,6 +148,8 @@ def clean_artic_agents(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     birth_year, birth_issue = plausible_or_null(pl.col("birth_date"), "birth_date", latest_year=latest_year)
     death_year, death_issue = plausible_or_null(pl.col("death_date"), "death_date", latest_year=latest_year)
     return raw.select(
+        birth_issue,
+        death_issue,
         agent_key=_key(pl.col("id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("id").cast(pl.String),
@@ -147,7 +157,6 @@ def clean_artic_agents(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
         sort_name=clean_text(pl.col("sort_title")),
         birth_year=birth_year,
         death_year=death_year,
-        issues=pl.concat_list(birth_issue, death_issue).list.drop_nulls(),
         biography=clean_text(pl.col("description")),
         url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
         in_source_export=pl.lit(True),

@@ -62,13 +62,11 @@ from transforms import date_text
 from transforms.issues import (
     BEGIN_AFTER_END,
     IMPLAUSIBLE_YEAR,
-    ISSUE,
     NULLED,
     REPLACED,
     YEAR_CONTRADICTED_BY_TEXT,
     issue,
     plausible_year,
-    with_issues,
 )
 
 # Temporary columns, dropped before returning; the prefix keeps them clear of source columns.
@@ -76,7 +74,6 @@ _TMP = "__parse_dates_"
 _PARTS, _UNCERTAIN, _HIJRI = f"{_TMP}parts", f"{_TMP}uncertain", f"{_TMP}hijri"
 _START, _END, _PRECISIONS = f"{_TMP}start", f"{_TMP}end", f"{_TMP}precisions"
 _BEGIN_S, _END_S = f"{_TMP}begin", f"{_TMP}end_s"
-_ISSUES = f"{_TMP}issues"
 
 
 def _each_part(step: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
@@ -90,7 +87,7 @@ def _part_field(name: str) -> pl.Expr:
 
 def parse_dates(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_year: int) -> pl.LazyFrame:
     """Add date_start_year, date_end_year, date_precision, date_uncertain, date_source and flags,
-    and append the date's problems to ``issues``.
+    and the date's problems as pending issues (``transforms.issues``: listed by ``collect_issues``).
 
     `text` names the free date text (String), `begin`/`end` the source's structured years (Int64,
     may be null), each by the source's field name (it names the field in ``issues``); `latest_year`
@@ -101,8 +98,7 @@ def parse_dates(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_yea
     # (text, begin, end) once and join the result back, instead of running the parser per row.
     keys = [text, begin, end]
     parsed = _parse_each(lf.select(keys).unique(), text=text, begin=begin, end=end, latest_year=latest_year)
-    joined = lf.join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left")
-    return with_issues(joined, pl.col(_ISSUES)).drop(_ISSUES)
+    return lf.join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_year: int) -> pl.LazyFrame:
@@ -128,9 +124,8 @@ def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_yea
         pl.col(end).cast(pl.Int32, strict=False).alias(_END_S),
     )
     temporary = [_PARTS, _UNCERTAIN, _HIJRI, _START, _END, _PRECISIONS, _BEGIN_S, _END_S]
-    return lf.with_columns(**_resolve(text=text, begin=begin, end=end, latest_year=latest_year)).drop(
-        temporary
-    )
+    columns, issues = _resolve(text=text, begin=begin, end=end, latest_year=latest_year)
+    return lf.with_columns(*issues, **columns).drop(temporary)
 
 
 def _text_precision() -> pl.Expr:
@@ -142,8 +137,11 @@ def _text_precision() -> pl.Expr:
     return pl.when(common).then(first).when(precisions.list.len() > 1).then(pl.lit(date_text.RANGE))
 
 
-def _resolve(*, text: str, begin: str, end: str, latest_year: int) -> dict[str, pl.Expr]:
-    """Final columns: structured years when real, else the text, with the quirk flags and issues."""
+def _resolve(
+    *, text: str, begin: str, end: str, latest_year: int
+) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
+    """Final columns: structured years when real, else the text, with the quirk flags; and the
+    pending issues (``transforms.issues.issue``)."""
     raw_b, raw_e = pl.col(begin), pl.col(end)
     # A year out of the plausible range is not a year: it counts as missing from here on.
     implausible_b = (~plausible_year(raw_b, latest_year=latest_year)).fill_null(False)
@@ -193,7 +191,7 @@ def _resolve(*, text: str, begin: str, end: str, latest_year: int) -> dict[str, 
         ),
     ]
     structured_precision = pl.when(b == e).then(pl.lit("year")).otherwise(pl.lit(date_text.RANGE))
-    return {
+    columns = {
         "date_start_year": start,
         "date_end_year": pl.when(real).then(e).when(use_text).then(te),
         "date_precision": pl.when(real | use_text).then(
@@ -207,5 +205,5 @@ def _resolve(*, text: str, begin: str, end: str, latest_year: int) -> dict[str, 
         "date_inverted": inverted,
         "date_inverted_resolved": inverted & use_text,
         "date_contradicted": contradicted,
-        _ISSUES: pl.concat_list(issues).list.drop_nulls().cast(pl.List(ISSUE)),
     }
+    return columns, issues

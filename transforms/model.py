@@ -20,10 +20,11 @@ from transforms.issues import (
     ISSUE,
     ISSUES,
     REPLACED,
-    append_issues,
+    collect_issues,
     describe_issues,
     issue,
     issue_rows,
+    pending_issues,
 )
 from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
@@ -136,27 +137,29 @@ def untitled(key: pl.Expr) -> pl.Expr:
 
 
 def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
-    """Exactly ``schema``'s columns, in order and type; a column the source lacks is null, except
-    ``issues``, which is an empty list: no problem found."""
+    """Exactly ``schema``'s columns, in order and type; a column the source lacks is null. Where
+    ``schema`` has ``issues``, the pending issues are listed there first (``collect_issues``)."""
+    if ISSUES in schema:
+        lf = collect_issues(lf)
     have = lf.collect_schema()
-    missing = {ISSUES: pl.lit([], pl.List(ISSUE))}
     return lf.select(
-        (pl.col(name) if name in have else missing.get(name, pl.lit(None))).cast(dtype).alias(name)
+        (pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name)
         for name, dtype in schema.items()
     )
 
 
 def titled(title_field: str, *fallbacks: pl.Expr, key: pl.Expr) -> dict[str, pl.Expr]:
     """``title`` (the source's ``title_field`` cleaned, else the first of ``fallbacks``, else
-    "Untitled (key)": never empty), ``title_is_fallback``, and ``issues`` with a ``blank_title``
-    issue appended where the source sent a title of whitespace or markup only (it is replaced)."""
+    "Untitled (key)": never empty), ``title_is_fallback``, and a pending ``blank_title`` issue where
+    the source sent a title of whitespace or markup only (it is replaced)."""
     raw = pl.col(title_field)
     title = clean_text(raw)
     blank = raw.is_not_null() & title.is_null()
+    blank_title = issue(BLANK_TITLE, title_field, when=blank, raw_value=raw, action=REPLACED)
     return {
         "title": pl.coalesce(title, *fallbacks, untitled(key)),
         "title_is_fallback": title.is_null(),
-        ISSUES: append_issues(issue(BLANK_TITLE, title_field, when=blank, raw_value=raw, action=REPLACED)),
+        blank_title.meta.output_name(): blank_title,
     }
 
 
@@ -202,7 +205,8 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year:
             "source_id",
             # The object record's display string is all there is; never leave the agent nameless.
             pl.coalesce("display_name", "display_text", "agent_key").alias("name"),
-            pl.col("nationality", "birth_year", "death_year", "active_start_year", "active_end_year", ISSUES),
+            pl.col("nationality", "birth_year", "death_year", "active_start_year", "active_end_year"),
+            pending_issues(),
             in_source_export=pl.lit(False),
         )
         .pipe(conform_to, AGENT_SCHEMA)

@@ -9,7 +9,7 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.issues import COORDINATE_SENTINEL, ISSUES, NULLED, issue, with_issues
+from transforms.issues import COORDINATE_SENTINEL, NULLED, issue, pending_issues, with_issues
 from transforms.lists import distinct_elements
 from transforms.model import AGENT_SCHEMA, IMAGE_ORDER, OBJECT_SCHEMA, conform_to, titled
 from transforms.people import parse_life_dates
@@ -137,6 +137,7 @@ def clean_walters_objects(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFram
         # Parsed dates and sizes and the nested lists pass through; conform_to keeps only the model's columns.
         pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
         pl.col("creators", "places", "images", "exhibitions", "related"),
+        pending_issues(),
         **titled("Title", object_name, clean_text(pl.col("ObjectNumber")), key=_key(pl.col("ObjectID"))),
         object_key=_key(pl.col("ObjectID")),
         source=pl.lit(SOURCE),
@@ -173,6 +174,7 @@ def clean_walters_creators(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFra
         .pipe(parse_life_dates, display="date", latest_year=latest_year)
     )
     return creators.select(
+        pending_issues(),
         agent_key=_key(pl.col("creator_id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("creator_id").cast(pl.String),
@@ -187,7 +189,6 @@ def clean_walters_creators(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFra
         biography=clean_text(pl.col("biography")),
         url=clean_text(pl.col("CreatorURL")),
         in_source_export=pl.lit(True),
-        issues=pl.col(ISSUES),
     ).pipe(conform_to, AGENT_SCHEMA)
 
 

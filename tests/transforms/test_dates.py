@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import LATEST_YEAR
 from transforms.dates import parse_dates
+from transforms.issues import collect_issues
 
 ROOT = Path(__file__).resolve().parents[2]
 WALTERS_SAMPLE = ROOT / "harvest/data/walters/objects-sample.jsonl.gz"
@@ -52,8 +53,10 @@ SCHEMA = {"text": pl.String, "begin": pl.Int64, "end": pl.Int64}
 def parse(rows: Sequence[tuple[str | None, int | None, int | None]]) -> pl.DataFrame:
     """parse_dates on (text, begin, end) rows, on the streaming engine."""
     lf = pl.LazyFrame(rows, schema=SCHEMA, orient="row")
-    return parse_dates(lf, text="text", begin="begin", end="end", latest_year=LATEST_YEAR).collect(
-        engine="streaming"
+    return (
+        parse_dates(lf, text="text", begin="begin", end="end", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
     )
 
 
@@ -416,9 +419,11 @@ def _walters_dates(walters: pl.DataFrame, *, structured: bool = True) -> pl.Data
         lf = lf.with_columns(
             pl.lit(None, pl.Int64).alias("DateBeginYear"), pl.lit(None, pl.Int64).alias("DateEndYear")
         )
-    return parse_dates(
-        lf, text="DateText", begin="DateBeginYear", end="DateEndYear", latest_year=LATEST_YEAR
-    ).collect(engine="streaming")
+    return (
+        parse_dates(lf, text="DateText", begin="DateBeginYear", end="DateEndYear", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
 
 
 def test_sample_keeps_rows_and_columns(walters: pl.DataFrame) -> None:
@@ -489,8 +494,10 @@ def test_empty_frame_and_all_null_columns() -> None:
     empty = parse([])
     assert empty.height == 0 and empty.columns == ["text", "begin", "end", *ADDED]
     nulls = pl.LazyFrame({"text": [None, None], "begin": [None, None], "end": [None, None]})  # all dtype Null
-    out = parse_dates(nulls, text="text", begin="begin", end="end", latest_year=LATEST_YEAR).collect(
-        engine="streaming"
+    out = (
+        parse_dates(nulls, text="text", begin="begin", end="end", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
     )
     assert out.height == 2 and out["date_start_year"].null_count() == 2
     assert all(out[c].null_count() == 0 for c in FLAGS)

@@ -15,7 +15,14 @@ from tests.conftest import HARVESTED_AT, LATEST_YEAR
 from transforms.artic import clean_artic_agents, clean_artic_artworks
 from transforms.dates import parse_dates
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
-from transforms.issues import EARLIEST_YEAR, MAX_DIMENSION_CM, RULES, count_by_rule, issue_rows
+from transforms.issues import (
+    EARLIEST_YEAR,
+    MAX_DIMENSION_CM,
+    RULES,
+    collect_issues,
+    count_by_rule,
+    issue_rows,
+)
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, list_record_issues
 from transforms.people import parse_life_dates
 from transforms.walters import clean_walters_objects
@@ -25,9 +32,11 @@ SCHEMA = {"DateText": pl.String, "DateBeginYear": pl.Int64, "DateEndYear": pl.In
 
 def dates(rows: Sequence[tuple[str | None, int | None, int | None]]) -> pl.DataFrame:
     lf = pl.LazyFrame(rows, schema=SCHEMA, orient="row")
-    return parse_dates(
-        lf, text="DateText", begin="DateBeginYear", end="DateEndYear", latest_year=LATEST_YEAR
-    ).collect(engine="streaming")
+    return (
+        parse_dates(lf, text="DateText", begin="DateBeginYear", end="DateEndYear", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
 
 
 def issues(frame: pl.DataFrame) -> list[set[tuple[str, str, str | None, str]]]:
@@ -169,7 +178,11 @@ def test_a_dimension_that_parses_to_nonsense_is_nulled() -> None:
         "Diam: 150000 mm",
         None,
     ]
-    out = parse_dimensions(pl.LazyFrame({"Dimensions": texts}), text="Dimensions").collect(engine="streaming")
+    out = (
+        parse_dimensions(pl.LazyFrame({"Dimensions": texts}), text="Dimensions")
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     assert out.select("height_cm", "width_cm", "diameter_cm").rows() == [
         (None, 76.2, None),
         (33.0, 22.9, None),
@@ -236,7 +249,11 @@ def test_artic_coordinate_sentinel_and_implausible_life_years() -> None:
 def test_life_years_out_of_range_are_nulled_and_listed() -> None:
     texts = [" (Persian, ca. 1565-1635)", " (Roman, 1565-2635)", " (born 9999)", None]
     lf = pl.LazyFrame({"date": texts}, schema={"date": pl.String})
-    out = parse_life_dates(lf, display="date", latest_year=LATEST_YEAR).collect(engine="streaming")
+    out = (
+        parse_life_dates(lf, display="date", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     assert out.select("birth_year", "death_year").rows() == [
         (1565, 1635),
         (1565, None),
@@ -377,7 +394,11 @@ def test_every_year_is_null_or_plausible_and_every_dropped_field_is_listed(
     )
 )
 def test_every_size_is_null_or_plausible(texts: list[str]) -> None:
-    out = parse_dimensions(pl.LazyFrame({"d": texts}), text="d").collect(engine="streaming")
+    out = (
+        parse_dimensions(pl.LazyFrame({"d": texts}), text="d")
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     for column in OUTPUT_COLUMNS:
         assert out[column].drop_nulls().is_between(0, MAX_DIMENSION_CM, closed="right").all()
     flagged = out["issues"].list.len() > 0
