@@ -10,8 +10,8 @@ in four steps, each a helper:
    range words ("to", "or", "between ... and") into "-".
 3. `prepare_segment` works on one ";"-separated part of the text ("Blade: ...; Hilt: ..."). When the
    part gives a Hijri year and its CE equivalent ("1028 AH/AD 1618-1619") the AH half is removed, so
-   the stated CE year wins over a computed one; so is the other half of any dual date that states
-   its AD/CE year ("7000 AM/AD 1492", "2500 BE/1957 CE", "AD 1563/971 AH").
+   the stated CE year wins over a computed one. Before the split into parts, `strip_dual_dates`
+   does the same for a dual date in any other calendar ("7000 AM/AD 1492", "2500 BE/1957 CE").
 4. `match_segment` finds the first date expression of the part with one regex (named groups) and
    `segment_years` turns the groups into a chronological (start, end) pair and a precision.
 
@@ -148,13 +148,14 @@ _AH_STRIP = [
     (r"\b\d{1,4}(?:\s*-\s*\d{1,4})?\s*ah\b\s*/?", " "),
 ]
 
-# Dual dates in another calendar and AD/CE ("971 AH/AD 1563", "7000 AM/AD 1492", "2500 BE/1957 CE",
-# "AD 1563/971 AH"): the AD years are kept, whatever the other calendar. Its marker is any era
-# abbreviation other than "ad" and "bc" (the regex engine has no look-around, so the two are left
-# out letter by letter): one or two letters before the year (AH, AM, VS), up to four after it
-# (BE, SE, AUC, Saka). Only where the AD side is stated: a year in another calendar alone is not
-# converted (it is then out of the plausible range, or taken as written).
-_OTHER_ERA_SHORT = r"(?:[a-z]|[c-z][a-z]|a[a-ce-z]|b[abd-z])"
+# Dual dates in another calendar and AD/CE ("7000 AM/AD 1492", "2500 BE/1957 CE", "AD 1563/5323
+# AM"): the AD years are kept, whatever the other calendar. Its marker is any era abbreviation
+# other than "ad", "bc" and "ah" (Hijri dates have rules of their own, `_AH_STRIP`; the regex engine
+# has no look-around, so the three are left out letter by letter): one or two letters before the
+# year (AM, VS), up to four after it (BE, SE, AUC, Saka). Only where the AD side is stated: a year
+# in another calendar alone is not converted (it is then out of the plausible range, or taken as
+# written).
+_OTHER_ERA_SHORT = r"(?:[a-z]|[c-z][a-z]|a[a-ce-gi-z]|b[abd-z])"
 _OTHER_ERA = rf"(?:{_OTHER_ERA_SHORT}|[a-z]{{3,4}})"
 _ERA_YEARS = rf"\d{{1,5}}{_ORD}?(?:\s*-\s*\d{{1,5}}{_ORD}?)?(?:\s*century)?"
 _AD_YEARS = rf"(?:ad\s*{_ERA_YEARS}|{_ERA_YEARS}\s*ad\b)"
@@ -209,6 +210,13 @@ def strip_hedges(norm: pl.Expr) -> pl.Expr:
     return _replace_all(norm, _HEDGES)
 
 
+def strip_dual_dates(text: pl.Expr) -> pl.Expr:
+    """The text with the other half of each dual date that states its AD year removed
+    (`_DUAL_DATES`). Only texts with a "/" are searched: the patterns are costly, and nulls are not."""
+    dual = pl.when(text.str.contains("/", literal=True)).then(text)
+    return pl.coalesce(_replace_all(dual, _DUAL_DATES), text)
+
+
 def has_hijri(segment: pl.Expr) -> pl.Expr:
     return segment.str.contains(r"\bah\b")
 
@@ -220,7 +228,6 @@ def prepare_segment(segment: pl.Expr) -> pl.Expr:
     return _replace_all(
         expr,
         [
-            *_DUAL_DATES,
             # A bracket ends a date expression: "1246-1247 (AH 644)" must not read as an AH range.
             (r"[()\[\]]", " , "),
             # "1867/1880", "19th/20th century": alternatives read as a range (flagged uncertain).

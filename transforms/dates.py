@@ -74,6 +74,12 @@ _TMP = "__parse_dates_"
 _PARTS, _UNCERTAIN, _HIJRI = f"{_TMP}parts", f"{_TMP}uncertain", f"{_TMP}hijri"
 _START, _END, _PRECISIONS = f"{_TMP}start", f"{_TMP}end", f"{_TMP}precisions"
 _BEGIN_S, _END_S = f"{_TMP}begin", f"{_TMP}end_s"
+# Flags joined back for the issues (a structured year out of range, the text's, a structured year
+# outside the text's range), dropped once the issues are built.
+_IMPLAUSIBLE_B, _IMPLAUSIBLE_E = f"{_TMP}implausible_begin", f"{_TMP}implausible_end"
+_IMPLAUSIBLE_TEXT = f"{_TMP}implausible_text"
+_OUTSIDE_B, _OUTSIDE_E = f"{_TMP}outside_begin", f"{_TMP}outside_end"
+_FLAGS = [_IMPLAUSIBLE_B, _IMPLAUSIBLE_E, _IMPLAUSIBLE_TEXT, _OUTSIDE_B, _OUTSIDE_E]
 
 
 def _each_part(step: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
@@ -98,7 +104,31 @@ def parse_dates(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_yea
     # (text, begin, end) once and join the result back, instead of running the parser per row.
     keys = [text, begin, end]
     parsed = _parse_each(lf.select(keys).unique(), text=text, begin=begin, end=end, latest_year=latest_year)
-    return lf.join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    joined = lf.join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    # The issues are built here, from flags the parse joined back: flags are cheap to join, the
+    # issues' text fields are not.
+    return joined.with_columns(_issues(text=text, begin=begin, end=end)).drop(_FLAGS)
+
+
+def _issues(*, text: str, begin: str, end: str) -> list[pl.Expr]:
+    """The pending issues of each row from the flags `_resolve` set (see the module docstring)."""
+    action = pl.when(pl.col("date_source") == "text").then(pl.lit(REPLACED)).otherwise(pl.lit(NULLED))
+    return [
+        issue(IMPLAUSIBLE_YEAR, begin, when=pl.col(_IMPLAUSIBLE_B), raw_value=pl.col(begin), action=action),
+        issue(IMPLAUSIBLE_YEAR, end, when=pl.col(_IMPLAUSIBLE_E), raw_value=pl.col(end), action=action),
+        issue(IMPLAUSIBLE_YEAR, text, when=pl.col(_IMPLAUSIBLE_TEXT), raw_value=pl.col(text), action=NULLED),
+        issue(
+            YEAR_CONTRADICTED_BY_TEXT,
+            begin,
+            when=pl.col(_OUTSIDE_B),
+            raw_value=pl.col(begin),
+            action=REPLACED,
+        ),
+        issue(
+            YEAR_CONTRADICTED_BY_TEXT, end, when=pl.col(_OUTSIDE_E), raw_value=pl.col(end), action=REPLACED
+        ),
+        issue(BEGIN_AFTER_END, begin, when=pl.col("date_inverted"), raw_value=pl.col(begin), action=action),
+    ]
 
 
 def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_year: int) -> pl.LazyFrame:
@@ -109,7 +139,7 @@ def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_yea
         date_text.has_hijri(norm).fill_null(False).alias(_HIJRI),
         # Every ";"-part is parsed alike ("Blade: 1551-1552; Hilt: 1761"). Each step is its own
         # column: nesting them in one expression would copy sub-expressions exponentially.
-        date_text.strip_hedges(norm).str.split(";").alias(_PARTS),
+        date_text.strip_dual_dates(date_text.strip_hedges(norm)).str.split(";").alias(_PARTS),
     )
     lf = lf.with_columns(_each_part(lambda part: date_text.match_segment(date_text.prepare_segment(part))))
     for step in date_text.STEPS:
@@ -124,8 +154,7 @@ def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_yea
         pl.col(end).cast(pl.Int32, strict=False).alias(_END_S),
     )
     temporary = [_PARTS, _UNCERTAIN, _HIJRI, _START, _END, _PRECISIONS, _BEGIN_S, _END_S]
-    columns, issues = _resolve(text=text, begin=begin, end=end, latest_year=latest_year)
-    return lf.with_columns(*issues, **columns).drop(temporary)
+    return lf.with_columns(**_resolve(begin=begin, end=end, latest_year=latest_year)).drop(temporary)
 
 
 def _text_precision() -> pl.Expr:
@@ -137,11 +166,9 @@ def _text_precision() -> pl.Expr:
     return pl.when(common).then(first).when(precisions.list.len() > 1).then(pl.lit(date_text.RANGE))
 
 
-def _resolve(
-    *, text: str, begin: str, end: str, latest_year: int
-) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
-    """Final columns: structured years when real, else the text, with the quirk flags; and the
-    pending issues (``transforms.issues.issue``)."""
+def _resolve(*, begin: str, end: str, latest_year: int) -> dict[str, pl.Expr]:
+    """Final columns: structured years when real, else the text, with the quirk flags, and the
+    flags `_issues` reads (temporary)."""
     raw_b, raw_e = pl.col(begin), pl.col(end)
     # A year out of the plausible range is not a year: it counts as missing from here on.
     implausible_b = (~plausible_year(raw_b, latest_year=latest_year)).fill_null(False)
@@ -170,28 +197,8 @@ def _resolve(
     # An inverted pair may only be replaced by a full range from the text.
     use_text = ~real & text_any & (~inverted | (ts.is_not_null() & te.is_not_null()))
     start = pl.when(real).then(b).when(use_text).then(ts)
-    action = pl.when(use_text).then(pl.lit(REPLACED)).otherwise(pl.lit(NULLED))
-    outside_text = {field: (year < ts) | (year > te) for field, year in ((begin, b), (end, e))}
-    issues = [
-        issue(IMPLAUSIBLE_YEAR, begin, when=implausible_b, raw_value=raw_b, action=action),
-        issue(IMPLAUSIBLE_YEAR, end, when=implausible_e, raw_value=raw_e, action=action),
-        issue(IMPLAUSIBLE_YEAR, text, when=implausible_text, raw_value=pl.col(text), action=NULLED),
-        *(
-            issue(
-                YEAR_CONTRADICTED_BY_TEXT, field, when=contradicted & outside, raw_value=raw, action=REPLACED
-            )
-            for (field, outside), raw in zip(outside_text.items(), (raw_b, raw_e), strict=True)
-        ),
-        issue(
-            BEGIN_AFTER_END,
-            begin,
-            when=inverted,
-            raw_value=raw_b,
-            action=action,
-        ),
-    ]
     structured_precision = pl.when(b == e).then(pl.lit("year")).otherwise(pl.lit(date_text.RANGE))
-    columns = {
+    return {
         "date_start_year": start,
         "date_end_year": pl.when(real).then(e).when(use_text).then(te),
         "date_precision": pl.when(real | use_text).then(
@@ -205,5 +212,9 @@ def _resolve(
         "date_inverted": inverted,
         "date_inverted_resolved": inverted & use_text,
         "date_contradicted": contradicted,
+        _IMPLAUSIBLE_B: implausible_b,
+        _IMPLAUSIBLE_E: implausible_e,
+        _IMPLAUSIBLE_TEXT: implausible_text,
+        _OUTSIDE_B: (contradicted & ((b < ts) | (b > te))).fill_null(False),
+        _OUTSIDE_E: (contradicted & ((e < ts) | (e > te))).fill_null(False),
     }
-    return columns, issues
