@@ -106,8 +106,8 @@ def _items(run: pl.Expr, number: str) -> pl.Expr:
 
 
 def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
-    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm, and append an
-    ``implausible_dimension`` issue where a size is nonsense (it is nulled).
+    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm, and a pending
+    ``implausible_dimension`` issue (``transforms.issues``) where a size is nonsense (it is nulled).
 
     All Float64 centimetres, null where the text gives none; the text column is kept. ``text`` is
     the source's field name, as the issue names it.

@@ -4,8 +4,9 @@ A record's problems travel with it: the clean objects and agents carry a column 
 of ``{field, rule, raw_value, action}`` structs (empty when the record is clean), found by the
 shared parsers (``transforms.dates``, ``transforms.dimensions``, ``transforms.people``) and the
 sources' clean functions, and listed by ``collect_issues`` (which ``transforms.model.conform_to``
-calls, so a source that conforms its records gets them listed). ``field`` is the source's own field name (``DateBeginYear``), so a curator
-can find it in the collections-management system; ``action`` says what the pipeline did:
+calls, so a source that conforms its records gets them listed). ``field`` is the source's own
+field name (``DateBeginYear``), so a curator can find it in the collections-management system;
+``action`` says what the pipeline did:
 
 ``nulled``
     the value was not published (null);
