@@ -7,7 +7,7 @@ re-harvests everything, which is also what a first run does.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import dagster as dg
 import pandera.polars as pa
@@ -18,6 +18,7 @@ from harvest.raw import (
     check_keys,
     checked_raw,
     failing_cleanly,
+    keep_harvested_at,
     raw_check_specs,
     records_to_frame,
     snapshot_changes,
@@ -29,6 +30,8 @@ from shared.metadata import harvest_metadata
 from shared.resources import Lakehouse
 from shared.schemas.harvest import ArticAgentsRaw, ArticArtworksRaw
 from shared.stages import lake_asset
+from transforms.artic import DEFAULT_IIIF_URL, clean_artic_agents, clean_artic_artworks
+from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ArticRawFrame")
 
@@ -70,8 +73,19 @@ def _merge(previous: pl.LazyFrame | None, fresh: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([kept, fresh], how="diagonal_relaxed").sort("id")
 
 
+# A resource's clean function as the harvest applies it to find the record-level issues:
+# (raw frame, latest plausible year) -> the clean records with their ``issues``.
+Clean = Callable[[pl.LazyFrame, int], pl.LazyFrame]
+
+
 def _artic_asset(
-    resource: str, schema: pl.Schema, fields: tuple[str, ...], model: type[pa.DataFrameModel]
+    resource: str,
+    schema: pl.Schema,
+    fields: tuple[str, ...],
+    model: type[pa.DataFrameModel],
+    clean: Clean,
+    key: str,
+    number: str | None = None,
 ) -> dg.AssetsDefinition:
     name = f"artic_{resource}_raw"
 
@@ -92,7 +106,9 @@ def _artic_asset(
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)
         path = lakehouse.table_path(name)
-        previous = pl.scan_parquet(path) if path.exists() and not config.full_refresh else None
+        # The last snapshot, also on a full refresh: its harvested_at stays on unchanged records.
+        last = pl.scan_parquet(path) if path.exists() else None
+        previous = None if config.full_refresh else last
         since = _high_water_mark(previous)
         with failing_cleanly(), artic_api.harvester() as http:
             harvest = harvest_artic(http, resource, fields, updated_since=since)
@@ -102,7 +118,7 @@ def _artic_asset(
         )
         if "iiif_url" in harvest.config:
             fresh = fresh.with_columns(iiif_url=pl.lit(harvest.config["iiif_url"]))
-        frame = _merge(previous, fresh)
+        frame = keep_harvested_at(last, _merge(previous, fresh), key="id")
         metadata = {
             **harvest_metadata(harvest.stats, replay=artic_api.is_replay),
             "mode": dg.MetadataValue.text("incremental" if since else "full"),
@@ -116,13 +132,30 @@ def _artic_asset(
             key="id",
             new_fields=unexpected_fields(harvest.records, schema),
             metadata=metadata,
+            record_issues=issue_rows(clean(frame.lazy(), harvested_at.year), key=key, number=number),
         )
 
     return _asset
 
 
-artic_artworks_raw = _artic_asset("artworks", ARTIC_ARTWORK_SCHEMA, ARTIC_ARTWORK_FIELDS, ArticArtworksRaw)
-artic_agents_raw = _artic_asset("agents", ARTIC_AGENT_SCHEMA, ARTIC_AGENT_FIELDS, ArticAgentsRaw)
+artic_artworks_raw = _artic_asset(
+    "artworks",
+    ARTIC_ARTWORK_SCHEMA,
+    ARTIC_ARTWORK_FIELDS,
+    ArticArtworksRaw,
+    # The image server does not change what the rules find.
+    lambda raw, year: clean_artic_artworks(raw, iiif_url=DEFAULT_IIIF_URL, latest_year=year),
+    "object_key",
+    "object_number",
+)
+artic_agents_raw = _artic_asset(
+    "agents",
+    ARTIC_AGENT_SCHEMA,
+    ARTIC_AGENT_FIELDS,
+    ArticAgentsRaw,
+    lambda raw, year: clean_artic_agents(raw, latest_year=year),
+    "agent_key",
+)
 
 assets = [artic_artworks_raw, artic_agents_raw]
 asset_checks: list[dg.AssetChecksDefinition] = []

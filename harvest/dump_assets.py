@@ -2,12 +2,14 @@
 
 A dump has no change feed: each run reads it whole (a URL is downloaded once per asset), and the
 metadata says what changed since the last snapshot. As for the API sources, records are checked
-against the raw model before anything is written, and a record without its key is named by
-``label`` and its ``page``, which for a dump is the file's place in it, in path order.
+against the raw model before anything is written, a record without its key is named by ``label``
+and its ``page``, which for a dump is the file's place in it, in path order, an unchanged record
+keeps its ``harvested_at``, and the snapshot is refused when a record-level rule of the source's
+clean function fires on more than its share of the records.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -19,8 +21,12 @@ from harvest.dump import read_json_records
 from harvest.sources import DumpLocation
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
+from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
+# The source's clean function as the harvest applies it to find the record-level issues:
+# (raw frame, latest plausible year) -> the clean records with their ``issues``.
+Clean = Callable[[pl.LazyFrame, int], pl.LazyFrame]
 
 
 def json_dump_asset(
@@ -29,13 +35,18 @@ def json_dump_asset(
     shipped: Path,
     schema: pl.Schema,
     model: type[pa.DataFrameModel],
+    clean: Clean,
     *,
     label: str,
+    key: str,
+    number: str | None = None,
     glob: str | None = None,
 ) -> dg.AssetsDefinition:
     """Asset ``<source>_<kind>_raw``: the records of the files matching ``glob`` (default
     ``<kind>/**/*.json``) in the dump that the resource ``<source>_dump`` (a ``DumpLocation``)
-    names, else in ``shipped``; one row per ``id``, in id order, checked against ``model``."""
+    names, else in ``shipped``; one row per ``id``, in id order, checked against ``model`` and,
+    through ``clean``, against the record-level rules (``key``/``number``: the clean records' key
+    and accession number columns, which name the records in the issues)."""
     name, resource, glob = f"{source}_{kind}_raw", f"{source}_dump", glob or f"{kind}/**/*.json"
 
     @lake_asset(
@@ -60,9 +71,9 @@ def json_dump_asset(
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
         frame = raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at)
-        frame = frame.sort("id")
         previous_path = lakehouse.table_path(name)
         previous = pl.scan_parquet(previous_path) if previous_path.exists() else None
+        frame = raw.keep_harvested_at(previous, frame.sort("id"), key="id")
         metadata = {
             "records": dg.MetadataValue.int(frame.height),
             "files": dg.MetadataValue.int(dump.stats.files),
@@ -76,6 +87,14 @@ def json_dump_asset(
             **raw.snapshot_changes(previous, frame, key="id"),
         }
         new_fields = raw.unexpected_fields(dump.records, schema)
-        yield from raw.checked_raw(name, frame, model, key="id", new_fields=new_fields, metadata=metadata)
+        yield from raw.checked_raw(
+            name,
+            frame,
+            model,
+            key="id",
+            new_fields=new_fields,
+            metadata=metadata,
+            record_issues=issue_rows(clean(frame.lazy(), harvested_at.year), key=key, number=number),
+        )
 
     return _asset

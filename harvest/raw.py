@@ -3,7 +3,13 @@
 Raw means as received: the sources' field names, values and nesting, parsed with an explicit
 schema (``harvest.schemas``), plus the provenance columns ``source``, ``page`` and ``harvested_at``.
 A record that breaks the boundary's Pandera model fails the asset before anything is written, so
-the previous raw snapshot stays in the lake and nothing downstream runs.
+the previous raw snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
+a record-level rule of the clean stage (``transforms.issues``) fires on more than its declared share
+of the records: the source has changed, and the last good snapshot, database and exports stay.
+
+``harvested_at`` is when the harvest first received a record in its current form: a record whose
+content is unchanged since the previous snapshot keeps its previous ``harvested_at``, so a re-run
+over unchanged data writes the same tables.
 """
 
 import datetime as dt
@@ -18,6 +24,11 @@ import polars as pl
 from harvest.http import HarvestError
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
+from shared.metadata import issue_metadata
+from transforms.issues import count_by_rule
+
+# How many records of each blocking rule a failure names.
+EXAMPLES_SHOWN = 5
 
 CONFORMS = "conforms_to_raw_model"
 NO_NEW_FIELDS = "no_unexpected_fields"
@@ -123,8 +134,13 @@ def checked_raw(
     key: str,
     new_fields: list[str],
     metadata: Mapping[str, Any],
+    record_issues: pl.LazyFrame | None = None,
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """Yield the frame for the lake and its check results, or fail naming the bad records."""
+    """Yield the frame for the lake and its check results, or fail naming the bad records.
+
+    ``record_issues`` (rows of ``transforms.issues.issue_rows``, computed lazily from ``frame`` by
+    the source's clean function) is read only once the frame is valid; a rule firing on more than
+    its share of the records fails the asset too (``refuse_changed_source``)."""
     failures = validate_frame(model, frame)
     if failures is not None:
         rows = failures["index"].drop_nulls().unique().sort().head(10).to_list()
@@ -144,6 +160,8 @@ def checked_raw(
             ),
             metadata=failure_metadata(failures),
         )
+    if record_issues is not None:
+        metadata = {**metadata, **refuse_changed_source(asset, record_issues, records=frame.height)}
     yield dg.Output(frame, metadata=metadata)
     yield dg.AssetCheckResult(
         asset_key=asset, check_name=CONFORMS, passed=True, metadata={"model": model.__name__}
@@ -158,19 +176,77 @@ def checked_raw(
     )
 
 
+def refuse_changed_source(asset: str, record_issues: pl.LazyFrame, *, records: int) -> dict[str, Any]:
+    """Metadata counting the records each rule handled; fails, before anything is written, when a
+    rule fired on more than its declared share of the ``records`` (the source has changed), naming
+    the rule, the count, the share against the threshold and the first records."""
+    rows = record_issues.collect()  # the clean runs once; its issues are few
+    counts = count_by_rule(rows.lazy(), records=records).collect()
+    metadata = issue_metadata(counts, rows.head(EXAMPLES_SHOWN))
+    over = counts.filter("blocks")
+    if over.is_empty():
+        return metadata
+    reasons = []
+    for row in over.iter_rows(named=True):
+        first = rows.filter(pl.col("rule") == row["rule"]).head(EXAMPLES_SHOWN)
+        named = "; ".join(
+            f"{r['record_key']} ({r['object_number'] or 'no accession number'}) {r['field']}={r['raw_value']!r}"
+            for r in first.iter_rows(named=True)
+        )
+        reasons.append(
+            f"rule {row['rule']} fired on {row['records']} of {records} records "
+            f"({row['share']:.1%}, threshold {row['max_share']:.1%}); first: {named}"
+        )
+    raise dg.Failure(
+        description=(
+            f"{asset}: the source looks changed: {' | '.join(reasons)}. "
+            "Nothing was written: the previous raw snapshot stays in place."
+        ),
+        metadata=metadata,
+        allow_retries=False,  # the source will say the same on a retry
+    )
+
+
+def _content_columns(previous: pl.LazyFrame, current: pl.DataFrame) -> list[str]:
+    """The fields both snapshots have, provenance left out: a field the source adds is not a change
+    to every record."""
+    shared = set(previous.collect_schema().names())
+    return [c for c in current.columns if c not in PROVENANCE_SCHEMA and c in shared]
+
+
+def _fingerprints(frame: pl.LazyFrame, *, key: str, content: list[str]) -> pl.LazyFrame:
+    return frame.select(key, fingerprint=pl.struct(content).hash(seed=0))
+
+
+def keep_harvested_at(previous: pl.LazyFrame | None, current: pl.DataFrame, *, key: str) -> pl.DataFrame:
+    """``current`` with the previous snapshot's ``harvested_at`` on every record whose content is
+    unchanged: harvested_at is when the harvest first received the record in its current form."""
+    if previous is None:
+        return current
+    content = _content_columns(previous, current)
+    fingerprint = pl.struct(content).hash(seed=0)
+    before = previous.select(
+        key, __fingerprint_before=fingerprint, __harvested_at_before=pl.col("harvested_at")
+    )
+    unchanged = pl.col("__fingerprint_before") == fingerprint
+    return (
+        current.join(before.collect(), on=key, how="left", maintain_order="left")
+        .with_columns(
+            harvested_at=pl.when(unchanged.fill_null(False))
+            .then(pl.col("__harvested_at_before"))
+            .otherwise(pl.col("harvested_at"))
+        )
+        .drop("__fingerprint_before", "__harvested_at_before")
+    )
+
+
 def snapshot_changes(previous: pl.LazyFrame | None, current: pl.DataFrame, *, key: str) -> dict[str, object]:
     """New, changed and gone keys against the previous raw snapshot (provenance columns ignored)."""
     if previous is None:
         return {"changes/new": dg.MetadataValue.int(current.height), "changes/first_harvest": True}
-    # Compared on the fields both snapshots have, so a field the source adds is not a change to all.
-    shared = set(previous.collect_schema().names())
-    content = [c for c in current.columns if c not in PROVENANCE_SCHEMA and c in shared]
-
-    def fingerprints(frame: pl.LazyFrame) -> pl.LazyFrame:
-        return frame.select(key, fingerprint=pl.struct(content).hash(seed=0))
-
-    before = fingerprints(previous.select(content)).collect()
-    now = fingerprints(current.lazy()).collect()
+    content = _content_columns(previous, current)
+    before = _fingerprints(previous, key=key, content=content).collect()
+    now = _fingerprints(current.lazy(), key=key, content=content).collect()
     joined = now.join(before, on=key, how="full", suffix="_before", coalesce=True)
     new = joined.filter(pl.col("fingerprint_before").is_null())[key]
     gone = joined.filter(pl.col("fingerprint").is_null())[key]

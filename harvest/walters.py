@@ -17,6 +17,7 @@ from harvest.raw import (
     check_keys,
     checked_raw,
     failing_cleanly,
+    keep_harvested_at,
     raw_check_specs,
     records_to_frame,
     snapshot_changes,
@@ -35,6 +36,8 @@ from shared.schemas.harvest import (
     WaltersRelationshipsRaw,
 )
 from shared.stages import lake_asset
+from transforms.issues import issue_rows
+from transforms.walters import clean_walters_objects
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 
@@ -50,7 +53,9 @@ def walters_objects_raw(
     context: dg.AssetExecutionContext, walters_api: WaltersApi, lakehouse: Lakehouse
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
     """Walters object records as the v1 API served them, page by page, each object once; nested
-    Creators, Geographies, Images kept nested; plus source, page and harvested_at."""
+    Creators, Geographies, Images kept nested; plus source, page and harvested_at (when the harvest
+    first received the record in its current form: an unchanged record keeps it). Refused, nothing
+    written, when a record-level rule of the clean stage fires on more than its share of records."""
     harvested_at = dt.datetime.now(dt.UTC)
     with failing_cleanly(), walters_api.harvester() as http:
         harvest = harvest_walters(http)
@@ -60,6 +65,8 @@ def walters_objects_raw(
     ).sort("ObjectID")
     previous_path = lakehouse.table_path("walters_objects_raw")
     previous = pl.scan_parquet(previous_path) if previous_path.exists() else None
+    frame = keep_harvested_at(previous, frame, key="ObjectID")
+    cleaned = clean_walters_objects(frame.lazy(), latest_year=harvested_at.year)
     metadata = {
         **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
         **snapshot_changes(previous, frame, key="ObjectID"),
@@ -71,6 +78,7 @@ def walters_objects_raw(
         key="ObjectID",
         new_fields=unexpected_fields(harvest.records, WALTERS_OBJECT_SCHEMA),
         metadata=metadata,
+        record_issues=issue_rows(cleaned, key="object_key", number="object_number"),
     )
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pandera.polars as pa
 
-from shared.schemas.output import Agents, ObjectAgents, Objects
+from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ TABLES = (
     Table("objects", ("object_key",), Objects),
     Table("agents", ("agent_key",), Agents),
     Table("object_agents", ("object_key", "agent_key", "role"), ObjectAgents),
+    Table("record_issues", ("record_key", "field", "rule"), RecordIssues),
     Table("places", ("place_key",)),
     Table("object_places", ("object_key", "place_key", "place_type")),
     Table("images", ("object_key", "image_key")),

@@ -63,3 +63,18 @@ SELECT
 FROM objects
 GROUP BY ALL
 ORDER BY source;
+
+-- What did the pipeline find wrong in the records, and handle? Per source and rule: the to-do
+-- list's size, for the collections-management team (the rows are in record_issues).
+CREATE VIEW record_issues_by_source_and_rule AS
+SELECT
+    source,
+    rule,
+    count(DISTINCT record_key) AS records,
+    count(*) AS issues,
+    count(*) FILTER (WHERE action = 'nulled') AS nulled,
+    count(*) FILTER (WHERE action = 'replaced') AS replaced,
+    count(*) FILTER (WHERE action = 'kept') AS kept
+FROM record_issues
+GROUP BY ALL
+ORDER BY source, rule;

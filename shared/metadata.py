@@ -9,6 +9,7 @@ import base64
 import time
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import altair as alt
 import dagster as dg
@@ -136,4 +137,28 @@ def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
         "requests_per_s": dg.MetadataValue.float(stats.requests_per_s),
         "statuses": dg.MetadataValue.json(dict(stats.statuses)),
         "served_by": dg.MetadataValue.text("embedded replay of the shipped sample" if replay else "live API"),
+    }
+
+
+def issue_metadata(counts: pl.DataFrame, first: pl.DataFrame) -> dict[str, Any]:
+    """What the record-level rules handled: records per rule (``record_issues/<rule>``, or
+    ``record_issues/<source>/<rule>`` when ``counts`` has a source column), the counts as a table
+    (shares in percent against each rule's threshold where ``counts`` has them, as
+    ``transforms.issues.count_by_rule`` gives them), and the first issues found (``first``)."""
+    labels = [c for c in ("source", "rule") if c in counts.columns]
+    shown = counts.with_columns(
+        (pl.col(c) * 100).round(3) for c in ("share", "max_share") if c in counts.columns
+    )
+    shown = shown.rename(
+        {c: n for c, n in (("share", "share_%"), ("max_share", "blocks_above_%")) if c in counts.columns}
+    )
+    return {
+        **{
+            "record_issues/" + "/".join(row[c] for c in labels): dg.MetadataValue.int(row["records"])
+            for row in counts.iter_rows(named=True)
+        },
+        "record_issues_by_rule": dg.MetadataValue.md(
+            markdown_table(shown) if counts.height else "No issues."
+        ),
+        "record_issues_first": dg.MetadataValue.md(markdown_table(first) if first.height else "No issues."),
     }

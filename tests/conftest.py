@@ -13,6 +13,8 @@ from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from shared import lake  # noqa: F401 (the lake's Polars settings, as every stage runs with them)
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
+# The last plausible year the tests give the transforms (the assets read it from the clock).
+LATEST_YEAR = HARVESTED_AT.year
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,16 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
+from transforms.issues import (
+    COORDINATE_SENTINEL,
+    NULLED,
+    issue,
+    pending_issues,
+    plausible_or_null,
+    with_issues,
+)
 from transforms.lists import distinct_elements
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, titled
 from transforms.text import clean_label, clean_text
 
 SOURCE = "artic"
@@ -91,31 +99,43 @@ def _places() -> pl.Expr:
     return pl.when(name.is_not_null()).then(pl.concat_list(place))
 
 
-def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
-    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``.
+def _coordinate_sentinel() -> pl.Expr:
+    """A ``coordinate_sentinel`` issue where latitude and longitude are both 0 (nulled)."""
+    lat, lon = pl.col("latitude"), pl.col("longitude")
+    return issue(
+        COORDINATE_SENTINEL,
+        "latitude",
+        when=((lat == 0.0) & (lon == 0.0)).fill_null(False),
+        raw_value=pl.concat_str(lat.cast(pl.String), pl.lit(", "), lon.cast(pl.String)),
+        action=NULLED,
+    )
+
+
+def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str, latest_year: int) -> pl.LazyFrame:
+    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``, its problems
+    in ``issues`` (``latest_year``: the last plausible year, see ``transforms.issues``).
 
     Row for row: the raw snapshot holds each id once (the harvest merges copies by id, the newest
     winning, and the raw model's blocking check refuses a repeat).
     """
-    title = clean_text(pl.col("title"))
     object_name = clean_text(pl.col("artwork_type_title"))
     artworks = (
-        raw.with_columns(date_text=clean_text(pl.col("date_display")))
-        .pipe(parse_dates, text="date_text", begin="date_start", end="date_end")
+        raw.with_columns(date_display=clean_text(pl.col("date_display")))
+        .pipe(parse_dates, text="date_display", begin="date_start", end="date_end", latest_year=latest_year)
         .pipe(parse_dimensions, text="dimensions")
         .pipe(_with_creators)
+        .pipe(with_issues, _coordinate_sentinel())
     )
     return artworks.select(
         # Parsed dates and sizes pass through; conform_to keeps only the model's columns.
         pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        pending_issues(),
+        **titled("title", object_name, clean_text(pl.col("main_reference_number")), key=_key(pl.col("id"))),
         object_key=_key(pl.col("id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("id").cast(pl.String),
         object_number=clean_text(pl.col("main_reference_number")),
-        title=pl.coalesce(
-            title, object_name, clean_text(pl.col("main_reference_number")), untitled(_key(pl.col("id")))
-        ),
-        title_is_fallback=title.is_null(),
+        date_text=pl.col("date_display"),
         object_name=object_name,
         classification=clean_label(pl.col("classification_title")),
         department=clean_text(pl.col("department_title")),
@@ -136,16 +156,22 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str) -> pl.LazyFrame:
     ).pipe(conform_to, OBJECT_SCHEMA)
 
 
-def clean_artic_agents(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per agent (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``, row for row (as above)."""
+def clean_artic_agents(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
+    """One row per agent (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``, row for row (as
+    above); birth and death years outside the plausible range (up to ``latest_year``) nulled and
+    listed in ``issues``."""
+    birth_year, birth_issue = plausible_or_null(pl.col("birth_date"), "birth_date", latest_year=latest_year)
+    death_year, death_issue = plausible_or_null(pl.col("death_date"), "death_date", latest_year=latest_year)
     return raw.select(
+        birth_issue,
+        death_issue,
         agent_key=_key(pl.col("id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("id").cast(pl.String),
         name=clean_text(pl.col("title")),
         sort_name=clean_text(pl.col("sort_title")),
-        birth_year=pl.col("birth_date"),
-        death_year=pl.col("death_date"),
+        birth_year=birth_year,
+        death_year=death_year,
         biography=clean_text(pl.col("description")),
         url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
         in_source_export=pl.lit(True),

@@ -4,17 +4,26 @@ LazyFrames in and out: the IO manager scans inputs lazily and sinks outputs with
 streaming engine, so no stage holds a whole table in memory.
 """
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
 from harvest.tate import clean as tate
-from shared.checks import model_check, references_check
-from shared.metadata import completeness_chart, markdown_table, objects_per_century_chart
+from shared.checks import issues_check, model_check, references_check
+from shared.metadata import completeness_chart, issue_metadata, markdown_table, objects_per_century_chart
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
-from shared.schemas.output import Agents, ObjectAgents, Objects
+from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
 from shared.stages import lake_asset
 from transforms import artic, model, walters
 from transforms.quirks import count_by_century, count_quirks
+
+
+def _latest_year() -> int:
+    """The last plausible year of a date (transforms.issues): this one. Read here, where the clock
+    may be read; the transforms take it as an argument."""
+    return dt.datetime.now(dt.UTC).year
+
 
 # --- clean: each source conformed to the collection model ----------------------------------------
 
@@ -23,13 +32,13 @@ from transforms.quirks import count_by_century, count_quirks
 def walters_objects_clean(walters_objects_raw: pl.LazyFrame) -> pl.LazyFrame:
     """Walters objects in the collection model: one row per object, text cleaned, dates and
     dimensions parsed, creators, places and images nested."""
-    return walters.clean_walters_objects(walters_objects_raw)
+    return walters.clean_walters_objects(walters_objects_raw, latest_year=_latest_year())
 
 
 @lake_asset(stage="clean", model=CleanAgents)
 def walters_creators_clean(walters_creators_raw: pl.LazyFrame) -> pl.LazyFrame:
     """Walters creators export in the collection model: one row per CreatorID, life dates parsed."""
-    return walters.clean_walters_creators(walters_creators_raw)
+    return walters.clean_walters_creators(walters_creators_raw, latest_year=_latest_year())
 
 
 @lake_asset(stage="clean")
@@ -48,26 +57,28 @@ def walters_relationships_clean(walters_relationships_raw: pl.LazyFrame) -> pl.L
 def artic_artworks_clean(artic_artworks_raw: pl.LazyFrame) -> pl.LazyFrame:
     """Art Institute artworks in the collection model, images as IIIF URLs."""
     iiif_url = artic_artworks_raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
-    return artic.clean_artic_artworks(artic_artworks_raw, iiif_url=iiif_url or artic.DEFAULT_IIIF_URL)
+    return artic.clean_artic_artworks(
+        artic_artworks_raw, iiif_url=iiif_url or artic.DEFAULT_IIIF_URL, latest_year=_latest_year()
+    )
 
 
 @lake_asset(stage="clean", model=CleanAgents)
 def artic_agents_clean(artic_agents_raw: pl.LazyFrame) -> pl.LazyFrame:
     """Art Institute agents in the collection model."""
-    return artic.clean_artic_agents(artic_agents_raw)
+    return artic.clean_artic_agents(artic_agents_raw, latest_year=_latest_year())
 
 
 @lake_asset(stage="clean", model=CleanObjects)
 def tate_artworks_clean(tate_artworks_raw: pl.LazyFrame) -> pl.LazyFrame:
     """Tate artworks in the collection model: every contributor a creator with its role, sizes from
     the dimensions text, the thumbnail as image."""
-    return tate.clean_tate_artworks(tate_artworks_raw)
+    return tate.clean_tate_artworks(tate_artworks_raw, latest_year=_latest_year())
 
 
 @lake_asset(stage="clean", model=CleanAgents)
 def tate_artists_clean(tate_artists_raw: pl.LazyFrame) -> pl.LazyFrame:
     """Tate artists in the collection model, with birth and death years and places."""
-    return tate.clean_tate_artists(tate_artists_raw)
+    return tate.clean_tate_artists(tate_artists_raw, latest_year=_latest_year())
 
 
 # --- the collection's objects: every source's clean objects as one --------------------------------
@@ -99,7 +110,7 @@ def collection_agents(
     """Agents of every source, plus an agent built from the object record (flagged) for every
     creator an object names that its source's agent list lacks: no creator is dropped."""
     agents = model.union_sources(walters_creators_clean, artic_agents_clean, tate_artists_clean)
-    return model.complete_agents(agents, _collection(objects))
+    return model.complete_agents(agents, _collection(objects), latest_year=_latest_year())
 
 
 @lake_asset(stage="enrich")
@@ -137,8 +148,26 @@ def objects(context: dg.AssetExecutionContext, **sources: pl.LazyFrame) -> pl.La
 
 @lake_asset(stage="reshape", model=Agents)
 def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per agent across sources (key agent_key)."""
-    return collection_agents
+    """One row per agent across sources (key agent_key); their issues go to record_issues."""
+    return model.flatten_agents(collection_agents)
+
+
+@lake_asset(stage="reshape", model=RecordIssues, ins=COLLECTION_OBJECTS)
+def record_issues(
+    context: dg.AssetExecutionContext, collection_agents: pl.LazyFrame, **objects: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per (record_key, field, rule) the clean stage handled: source, record_key (object or
+    agent key), object_number, field (the source's), rule, raw_value (as received), action (nulled,
+    replaced, kept) and message, a to-do for the collections-management team. Metadata: records per
+    source and rule, and the first issues."""
+    issues = model.list_record_issues(_collection(objects), collection_agents)
+    by_source = (
+        issues.group_by("source", "rule").agg(records=pl.col("record_key").n_unique()).sort("source", "rule")
+    )
+    context.add_output_metadata(
+        issue_metadata(by_source.collect(), issues.drop("message").head(10).collect())
+    )
+    return issues
 
 
 @lake_asset(stage="reshape", model=ObjectAgents, ins=COLLECTION_OBJECTS)
@@ -208,6 +237,7 @@ assets = [
     collection_exhibitions,
     objects,
     agents,
+    record_issues,
     object_agents,
     places,
     object_places,
@@ -220,6 +250,10 @@ assets = [
 ]
 
 asset_checks = [
+    issues_check("walters_objects_clean", key="object_key", number="object_number"),
+    issues_check("artic_artworks_clean", key="object_key", number="object_number"),
+    issues_check("walters_creators_clean", key="agent_key"),
+    issues_check("artic_agents_clean", key="agent_key"),
     model_check(
         "walters_objects_clean",
         CleanObjects,
@@ -265,6 +299,9 @@ asset_checks = [
     model_check("agents", Agents, blocking=True, description="The agents table as the database expects it"),
     model_check(
         "object_agents", ObjectAgents, blocking=True, description="One row per object, agent and role"
+    ),
+    model_check(
+        "record_issues", RecordIssues, blocking=True, description="One row per record, field and rule handled"
     ),
     references_check("object_agents", "object_key", target="objects", target_column="object_key"),
     references_check("object_agents", "agent_key", target="agents", target_column="agent_key"),

@@ -10,7 +10,8 @@ in four steps, each a helper:
    range words ("to", "or", "between ... and") into "-".
 3. `prepare_segment` works on one ";"-separated part of the text ("Blade: ...; Hilt: ..."). When the
    part gives a Hijri year and its CE equivalent ("1028 AH/AD 1618-1619") the AH half is removed, so
-   the stated CE year wins over a computed one.
+   the stated CE year wins over a computed one. Before the split into parts, `strip_dual_dates`
+   does the same for a dual date in any other calendar ("7000 AM/AD 1492", "2500 BE/1957 CE").
 4. `match_segment` finds the first date expression of the part with one regex (named groups) and
    `segment_years` turns the groups into a chronological (start, end) pair and a precision.
 
@@ -92,6 +93,9 @@ _NORMALISE = [
     (r"\bb\.\s?c\.?(?:\s?e\b\.?)?|\bbce\b", "bc"),
     (r"\ba\.\s?d\.?|\bc\.\s?e\b\.?|\bce\b", "ad"),
     (r"\ba\.\s?h\.?", "ah"),
+    # Other calendars' dotted markers next to a year: "2500 B.E.", "A.M. 7000" -> "be", "am".
+    (r"(\d)\s*\b([a-z])\.\s?([a-z])\.", "${1} ${2}${3}"),
+    (r"\b([a-z])\.\s?([a-z])\.\s*(\d)", "${1}${2} ${3}"),
     (r"(\d)(bc|ad|ah)\b", "${1} ${2}"),  # 1603ad
     (r"\b(bc|ad|ah)(\d)", "${1} ${2}"),  # AD1689
     # Century spellings: "5th c. BC", "5th cent.", "18th-century", "centuries".
@@ -144,6 +148,23 @@ _AH_STRIP = [
     (r"\b\d{1,4}(?:\s*-\s*\d{1,4})?\s*ah\b\s*/?", " "),
 ]
 
+# Dual dates in another calendar and AD/CE ("7000 AM/AD 1492", "2500 BE/1957 CE", "AD 1563/5323
+# AM"): the AD years are kept, whatever the other calendar. Its marker is any era abbreviation
+# other than "ad", "bc" and "ah" (Hijri dates have rules of their own, `_AH_STRIP`; the regex engine
+# has no look-around, so the three are left out letter by letter): one or two letters before the
+# year (AM, VS), up to four after it (BE, SE, AUC, Saka). Only where the AD side is stated: a year
+# in another calendar alone is not converted (it is then out of the plausible range, or taken as
+# written).
+_OTHER_ERA_SHORT = r"(?:[a-z]|[c-z][a-z]|a[a-ce-gi-z]|b[abd-z])"
+_OTHER_ERA = rf"(?:{_OTHER_ERA_SHORT}|[a-z]{{3,4}})"
+_ERA_YEARS = rf"\d{{1,5}}{_ORD}?(?:\s*-\s*\d{{1,5}}{_ORD}?)?(?:\s*century)?"
+_AD_YEARS = rf"(?:ad\s*{_ERA_YEARS}|{_ERA_YEARS}\s*ad\b)"
+_OTHER_YEARS = rf"(?:\b{_OTHER_ERA_SHORT}\s*{_ERA_YEARS}|{_ERA_YEARS}\s*{_OTHER_ERA}\b)"
+_DUAL_DATES = [
+    (rf"{_OTHER_YEARS}\s*/\s*({_AD_YEARS})", "${1}"),
+    (rf"({_AD_YEARS})\s*/\s*{_OTHER_YEARS}", "${1}"),
+]
+
 _QUALIFIER = (
     r"early\s*-\s*mid|mid\s*-\s*late|early|mid|late"
     r"|(?:1st|2nd)\s+half|(?:1st|2nd|3rd|4th|last)\s+quarter"
@@ -187,6 +208,13 @@ def is_uncertain(norm: pl.Expr) -> pl.Expr:
 def strip_hedges(norm: pl.Expr) -> pl.Expr:
     """Remove hedge words and marks, and write range words ("to", "or", "between") as "-"."""
     return _replace_all(norm, _HEDGES)
+
+
+def strip_dual_dates(text: pl.Expr) -> pl.Expr:
+    """The text with the other half of each dual date that states its AD year removed
+    (`_DUAL_DATES`). Only texts with a "/" are searched: the patterns are costly, and nulls are not."""
+    dual = pl.when(text.str.contains("/", literal=True)).then(text)
+    return pl.coalesce(_replace_all(dual, _DUAL_DATES), text)
 
 
 def has_hijri(segment: pl.Expr) -> pl.Expr:

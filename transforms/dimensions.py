@@ -25,6 +25,8 @@ Rules:
    column, ``length_cm``**: "L" is the long side of a lying object (blade, necklace, textile) and
    is neither reliably a height nor a depth, so it is not guessed into one.
 5. When an axis occurs twice in a set, the first value wins. Zero sizes are treated as missing.
+6. A size beyond ``transforms.issues.MAX_DIMENSION_CM`` (100 m) is nonsense, not an object: it is
+   nulled and the record gets an ``implausible_dimension`` issue naming the text's field.
 
 Not handled: written-out numbers, feet ("3 ft."), comma decimals ("35,3 cm"), a metric run split by
 words ("H: 12 cm x W: 8 cm"), and sets whose metric and inch runs have a different number of
@@ -33,6 +35,7 @@ values (values are then matched to labels by position).
 
 import polars as pl
 
+from transforms.issues import IMPLAUSIBLE_DIMENSION, MAX_DIMENSION_CM, NULLED, issue, with_issues
 from transforms.lookup import lookup
 from transforms.text import clean_text
 
@@ -103,9 +106,11 @@ def _items(run: pl.Expr, number: str) -> pl.Expr:
 
 
 def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
-    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm.
+    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm, and a pending
+    ``implausible_dimension`` issue (``transforms.issues``) where a size is nonsense (it is nulled).
 
-    All Float64 centimetres, null where the text gives none; the text column is kept.
+    All Float64 centimetres, null where the text gives none; the text column is kept. ``text`` is
+    the source's field name, as the issue names it.
     """
     # Intermediate results are materialised as temporary columns, stage by stage: written as one
     # nested expression, every output would re-run every regex (hundreds of times per row).
@@ -180,12 +185,17 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     tmp |= {name: f"__dimensions_{name}" for name in per_position}
     lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in per_position.items())
 
-    return lf.with_columns(
+    values = [pl.col(tmp[f"value_{i}"]) for i in range(_MAX_VALUES)]
+    implausible = pl.any_horizontal(value > MAX_DIMENSION_CM for value in values).fill_null(False)
+    lf = lf.with_columns(
         pl.coalesce(
-            pl.when(pl.col(tmp[f"axis_{i}"]) == key).then(pl.col(tmp[f"value_{i}"]))
-            for i in range(_MAX_VALUES)
+            pl.when((pl.col(tmp[f"axis_{i}"]) == key) & (value <= MAX_DIMENSION_CM)).then(value)
+            for i, value in enumerate(values)
         )
         .cast(pl.Float64)
         .alias(column)
         for column, key in _AXES.items()
+    )
+    return with_issues(
+        lf, issue(IMPLAUSIBLE_DIMENSION, text, when=implausible, raw_value=pl.col(text), action=NULLED)
     ).drop(tmp.values())

@@ -15,8 +15,20 @@ exhibitions, vocabularies) are sorted by key. Either way the same input gives th
 
 import polars as pl
 
+from transforms.issues import (
+    BLANK_TITLE,
+    ISSUE,
+    ISSUES,
+    REPLACED,
+    collect_issues,
+    describe_issues,
+    issue,
+    issue_rows,
+    pending_issues,
+)
 from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
+from transforms.text import clean_text
 
 _creator = pl.Struct({"agent_key": pl.String, "display_name": pl.String, "role": pl.String})
 _place = pl.Struct(
@@ -98,6 +110,8 @@ OBJECT_SCHEMA = pl.Schema(
         "exhibitions": pl.List(_exhibition),
         "related": pl.List(_related),
         "harvested_at": pl.Datetime("us", "UTC"),
+        # The record's problems the clean stage handled (transforms.issues); empty when clean.
+        ISSUES: pl.List(ISSUE),
     }
 )
 
@@ -119,6 +133,7 @@ AGENT_SCHEMA = pl.Schema(
         "biography": pl.String,
         "url": pl.String,
         "in_source_export": pl.Boolean,
+        ISSUES: pl.List(ISSUE),
     }
 )
 
@@ -138,12 +153,30 @@ def untitled(key: pl.Expr) -> pl.Expr:
 
 
 def conform_to(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
-    """Exactly ``schema``'s columns, in order and type; a column the source lacks is null."""
+    """Exactly ``schema``'s columns, in order and type; a column the source lacks is null. Where
+    ``schema`` has ``issues``, the pending issues are listed there first (``collect_issues``)."""
+    if ISSUES in schema:
+        lf = collect_issues(lf)
     have = lf.collect_schema()
     return lf.select(
         (pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name)
         for name, dtype in schema.items()
     )
+
+
+def titled(title_field: str, *fallbacks: pl.Expr, key: pl.Expr) -> dict[str, pl.Expr]:
+    """``title`` (the source's ``title_field`` cleaned, else the first of ``fallbacks``, else
+    "Untitled (key)": never empty), ``title_is_fallback``, and a pending ``blank_title`` issue where
+    the source sent a title of whitespace or markup only (it is replaced)."""
+    raw = pl.col(title_field)
+    title = clean_text(raw)
+    blank = raw.is_not_null() & title.is_null()
+    blank_title = issue(BLANK_TITLE, title_field, when=blank, raw_value=raw, action=REPLACED)
+    return {
+        "title": pl.coalesce(title, *fallbacks, untitled(key)),
+        "title_is_fallback": title.is_null(),
+        blank_title.meta.output_name(): blank_title,
+    }
 
 
 # --- enrich -------------------------------------------------------------------------------------
@@ -167,9 +200,10 @@ def creator_links(objects: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame) -> pl.LazyFrame:
+def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     """Every agent an object names: the sources' exports, plus one built from the object record
-    (``in_source_export`` false) for each creator the export lacks, so no reference dangles."""
+    (``in_source_export`` false) for each creator the export lacks, so no reference dangles.
+    ``latest_year`` bounds the plausible life years (``transforms.people.parse_life_dates``)."""
     missing = (
         creator_links(objects)
         .join(agents.select("agent_key"), on="agent_key", how="anti")
@@ -180,7 +214,7 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame) -> pl.LazyFrame
             source_id=pl.col("agent_key").str.extract(r"^[^:]+:(.*)$", 1),
         )
         .rename({"display_name": "display_text"})
-        .pipe(parse_life_dates, display="display_text")
+        .pipe(parse_life_dates, display="display_text", latest_year=latest_year)
         .select(
             "agent_key",
             "source",
@@ -188,6 +222,7 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame) -> pl.LazyFrame
             # The object record's display string is all there is; never leave the agent nameless.
             pl.coalesce("display_name", "display_text", "agent_key").alias("name"),
             pl.col("nationality", "birth_year", "death_year", "active_start_year", "active_end_year"),
+            pending_issues(),
             in_source_export=pl.lit(False),
         )
         .pipe(conform_to, AGENT_SCHEMA)
@@ -197,7 +232,8 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame) -> pl.LazyFrame
 
 # --- reshape ------------------------------------------------------------------------------------
 
-NESTED_OBJECT_COLUMNS = ("creators", "places", "images", "exhibitions", "related")
+# Nested columns of the clean objects that the objects table leaves to tables of their own.
+NESTED_OBJECT_COLUMNS = ("creators", "places", "images", "exhibitions", "related", ISSUES)
 
 
 def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
@@ -207,6 +243,11 @@ def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
         image_count=pl.col("images").list.len().fill_null(0).cast(pl.Int32),
         primary_image_url=pl.col("images").list.first().struct.field("url"),
     )  # Not sorted: the objects' order is fixed already, and sorting wide rows would hold them all.
+
+
+def flatten_agents(agents: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents``: one row per agent, key ``agent_key``; their issues go to ``record_issues``."""
+    return agents.drop(ISSUES)
 
 
 def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:
@@ -316,4 +357,20 @@ def count_by(objects: pl.LazyFrame, column: str) -> pl.LazyFrame:
         .group_by("source", column)
         .agg(object_count=pl.len().cast(pl.Int32))
         .sort("source", column)
+    )
+
+
+def list_record_issues(objects: pl.LazyFrame, agents: pl.LazyFrame) -> pl.LazyFrame:
+    """``record_issues``: one row per (record_key, field, rule) the clean stage handled, objects
+    then agents, in their order: ``source``, ``record_key`` (object_key or agent_key),
+    ``object_number`` (the accession number; null for agents), ``field`` (the source's), ``rule``,
+    ``raw_value`` (as received, text), ``action`` (nulled, replaced, kept) and ``message``, worded
+    as a to-do for the collections-management team."""
+    return describe_issues(
+        pl.concat(
+            [
+                issue_rows(objects, key="object_key", number="object_number"),
+                issue_rows(agents, key="agent_key"),
+            ]
+        )
     )

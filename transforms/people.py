@@ -47,6 +47,7 @@ Not handled (left null): reign titles ("King of France 1830-1848"), "until 1890"
 
 import polars as pl
 
+from transforms.issues import IMPLAUSIBLE_YEAR, NULLED, issue, plausible_year, with_issues
 from transforms.lookup import lookup
 from transforms.text import clean_text
 
@@ -211,9 +212,12 @@ def _period(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     )
 
 
-def parse_life_dates(lf: pl.LazyFrame, *, display: str) -> pl.LazyFrame:
+def parse_life_dates(lf: pl.LazyFrame, *, display: str, latest_year: int) -> pl.LazyFrame:
     """Add display_name, nationality (String) and birth_year, death_year, active_start_year,
-    active_end_year (Int32, negative for BC, null when the text gives none)."""
+    active_end_year (Int32, negative for BC, null when the text gives none).
+
+    Years outside the plausible range (``transforms.issues``, up to ``latest_year``) are nulled and
+    the record gets one ``implausible_year`` issue naming ``display`` with its text."""
     # Each stage is materialised in a temporary column: as one nested expression every output
     # would re-run the whole normalisation chain.
     tmp = {name: f"__people_{name}" for name in ("bio", "nationality", "dates")}
@@ -243,10 +247,24 @@ def parse_life_dates(lf: pl.LazyFrame, *, display: str) -> pl.LazyFrame:
 
     life_start, life_end = _year_range(pl.col(tmp["life"]))
     active_start, active_end = _period(pl.col(tmp["active"]))
+    years = {
+        "birth_year": pl.coalesce(_first_year(pl.col(tmp["born"])), life_start).cast(pl.Int32),
+        "death_year": pl.coalesce(_first_year(pl.col(tmp["died"])), life_end).cast(pl.Int32),
+        "active_start_year": active_start.cast(pl.Int32),
+        "active_end_year": pl.when(pl.col(tmp["open_ended"])).then(None).otherwise(active_end).cast(pl.Int32),
+    }
+    lf = lf.with_columns(nationality=pl.col(tmp["nationality"]), **years)
+    implausible = {name: ~plausible_year(pl.col(name), latest_year=latest_year) for name in years}
+    lf = with_issues(
+        lf,
+        issue(
+            IMPLAUSIBLE_YEAR,
+            display,
+            when=pl.any_horizontal(implausible.values()).fill_null(False),
+            raw_value=raw,
+            action=NULLED,
+        ),
+    )
     return lf.with_columns(
-        nationality=pl.col(tmp["nationality"]),
-        birth_year=pl.coalesce(_first_year(pl.col(tmp["born"])), life_start).cast(pl.Int32),
-        death_year=pl.coalesce(_first_year(pl.col(tmp["died"])), life_end).cast(pl.Int32),
-        active_start_year=active_start.cast(pl.Int32),
-        active_end_year=pl.when(pl.col(tmp["open_ended"])).then(None).otherwise(active_end).cast(pl.Int32),
+        pl.when(~implausible[name].fill_null(False)).then(pl.col(name)).alias(name) for name in years
     ).drop(tmp.values())

@@ -9,8 +9,9 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
+from transforms.issues import COORDINATE_SENTINEL, NULLED, issue, pending_issues, with_issues
 from transforms.lists import distinct_elements
-from transforms.model import AGENT_SCHEMA, IMAGE_ORDER, OBJECT_SCHEMA, conform_to, untitled
+from transforms.model import AGENT_SCHEMA, IMAGE_ORDER, OBJECT_SCHEMA, conform_to, titled
 from transforms.people import parse_life_dates
 from transforms.text import clean_fields, clean_label, clean_text, split_list
 
@@ -51,6 +52,20 @@ def _places() -> pl.Expr:
         )
     )
     return clean_fields(places, text=["name", "hierarchy"], labels=["place_type"])
+
+
+def _coordinate_sentinel() -> pl.Expr:
+    """A ``coordinate_sentinel`` issue where a Geography has 0/0 (nulled): its raw value names the
+    places ("0/0 for Baltimore; Iran")."""
+    sentinel = pl.element().struct.field("coordinates_sentinel")
+    names = pl.col("places").list.eval(pl.element().filter(sentinel).struct.field("name").fill_null("?"))
+    return issue(
+        COORDINATE_SENTINEL,
+        "Geographies",
+        when=pl.col("places").list.eval(sentinel).list.any().fill_null(False),
+        raw_value=pl.concat_str(pl.lit("0/0 for "), names.list.join("; ")),
+        action=NULLED,
+    )
 
 
 def _images() -> pl.Expr:
@@ -94,17 +109,17 @@ def _related() -> pl.Expr:
     return clean_fields(links, labels=["relation"])
 
 
-def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per Walters object (key ``object_key``), conformed to ``transforms.model.OBJECT_SCHEMA``.
+def clean_walters_objects(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
+    """One row per Walters object (key ``object_key``), conformed to ``transforms.model.OBJECT_SCHEMA``,
+    its problems in ``issues`` (``latest_year``: the last plausible year, see ``transforms.issues``).
 
     Row for row: the raw snapshot holds each ObjectID once (the harvest keeps one copy of a record
     served twice, and the raw model's blocking check refuses a repeat).
     """
-    title = clean_text(pl.col("Title"))
     object_name = clean_text(pl.col("ObjectName"))
     objects = (
-        raw.with_columns(date_text=clean_text(pl.col("DateText")))
-        .pipe(parse_dates, text="date_text", begin="DateBeginYear", end="DateEndYear")
+        raw.with_columns(DateText=clean_text(pl.col("DateText")))
+        .pipe(parse_dates, text="DateText", begin="DateBeginYear", end="DateEndYear", latest_year=latest_year)
         .pipe(parse_dimensions, text="Dimensions")
         .with_columns(
             creators=_creators(),
@@ -120,19 +135,19 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
             # Primary first, then by the museum's rank; an image listed twice is kept once.
             images=distinct_elements(pl.col("images"), order_by=IMAGE_ORDER),
         )
+        .pipe(with_issues, _coordinate_sentinel())
     )
     return objects.select(
         # Parsed dates and sizes and the nested lists pass through; conform_to keeps only the model's columns.
         pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
         pl.col("creators", "places", "images", "exhibitions", "related"),
+        pending_issues(),
+        **titled("Title", object_name, clean_text(pl.col("ObjectNumber")), key=_key(pl.col("ObjectID"))),
         object_key=_key(pl.col("ObjectID")),
         source=pl.lit(SOURCE),
         source_id=pl.col("ObjectID").cast(pl.String),
         object_number=clean_text(pl.col("ObjectNumber")),
-        title=pl.coalesce(
-            title, object_name, clean_text(pl.col("ObjectNumber")), untitled(_key(pl.col("ObjectID")))
-        ),
-        title_is_fallback=title.is_null(),
+        date_text=pl.col("DateText"),
         object_name=object_name,
         classification=clean_text(pl.col("Classification")),
         department=clean_text(pl.col("Collection").struct.field("Name")),
@@ -153,15 +168,17 @@ def clean_walters_objects(raw: pl.LazyFrame) -> pl.LazyFrame:
     ).pipe(conform_to, OBJECT_SCHEMA)
 
 
-def clean_walters_creators(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per creator in the export (key ``agent_key``), in ``transforms.model.AGENT_COLUMNS``."""
+def clean_walters_creators(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
+    """One row per creator in the export (key ``agent_key``), in ``transforms.model.AGENT_SCHEMA``;
+    life years beyond ``latest_year`` (or before the plausible range) nulled and listed in ``issues``."""
     creators = (
         raw.with_columns(creator_id=pl.col("id").str.strip_chars().cast(pl.Int64, strict=False))
         .filter(pl.col("creator_id").is_not_null())
         .unique("creator_id", keep="first", maintain_order=True)
-        .pipe(parse_life_dates, display="date")
+        .pipe(parse_life_dates, display="date", latest_year=latest_year)
     )
     return creators.select(
+        pending_issues(),
         agent_key=_key(pl.col("creator_id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("creator_id").cast(pl.String),

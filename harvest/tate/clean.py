@@ -11,7 +11,8 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, untitled
+from transforms.issues import pending_issues, plausible_or_null
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, titled
 from transforms.people import parse_life_dates
 from transforms.text import clean_fields, clean_label, clean_text
 
@@ -56,26 +57,28 @@ def _images() -> pl.Expr:
     return pl.when(thumbnail.is_not_null()).then(pl.concat_list(image)).otherwise(pl.lit([]))
 
 
-def clean_tate_artworks(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``."""
-    title = clean_text(pl.col("title"))
+def clean_tate_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
+    """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``, its problems
+    in ``issues`` (``latest_year``: the last plausible year, see ``transforms.issues``)."""
+    begin, end = "dateRange.startYear", "dateRange.endYear"  # named as the issues name the fields
     artworks = (
         raw.with_columns(
-            date_text=clean_text(pl.col("dateText")),
-            date_begin=pl.col("dateRange").struct.field("startYear"),
-            date_end=pl.col("dateRange").struct.field("endYear"),
+            dateText=clean_text(pl.col("dateText")),
+            **{begin: pl.col("dateRange").struct.field("startYear")},
+            **{end: pl.col("dateRange").struct.field("endYear")},
         )
-        .pipe(parse_dates, text="date_text", begin="date_begin", end="date_end")
+        .pipe(parse_dates, text="dateText", begin=begin, end=end, latest_year=latest_year)
         .pipe(parse_dimensions, text="dimensions")
     )
     return artworks.select(
         pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        pending_issues(),
+        **titled("title", clean_text(pl.col("acno")), key=_key(pl.col("id"))),
         object_key=_key(pl.col("id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("id").cast(pl.String),
         object_number=clean_text(pl.col("acno")),
-        title=pl.coalesce(title, clean_text(pl.col("acno")), untitled(_key(pl.col("id")))),
-        title_is_fallback=title.is_null(),
+        date_text=pl.col("dateText"),
         classification=clean_label(pl.col("classification")),
         dimensions_text=clean_text(pl.col("dimensions")),
         medium=clean_text(pl.col("medium")),
@@ -88,26 +91,36 @@ def clean_tate_artworks(raw: pl.LazyFrame) -> pl.LazyFrame:
     ).pipe(conform_to, OBJECT_SCHEMA)
 
 
-def clean_tate_artists(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per artist (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``."""
+def clean_tate_artists(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
+    """One row per artist (key ``agent_key``) in ``transforms.model.AGENT_SCHEMA``; years beyond
+    the plausible range (up to ``latest_year``) nulled and listed in ``issues``."""
 
     def event(name: str, field: str) -> pl.Expr:
         return pl.col(name).struct.field(field)
 
+    born, born_issue = plausible_or_null(
+        event("birth", "time").struct.field("startYear"), "birth.time.startYear", latest_year=latest_year
+    )
+    died, died_issue = plausible_or_null(
+        event("death", "time").struct.field("startYear"), "death.time.startYear", latest_year=latest_year
+    )
     # The life-dates parser reads a display string's bracketed bio: "(born 1935)".
-    life = raw.with_columns(life_dates=pl.format("({})", pl.col("date"))).pipe(
-        parse_life_dates, display="life_dates"
+    life = raw.with_columns(date=pl.format("({})", pl.col("date"))).pipe(
+        parse_life_dates, display="date", latest_year=latest_year
     )
     return life.select(
         pl.col("nationality", "active_start_year", "active_end_year"),
+        pending_issues(),
+        born_issue,
+        died_issue,
         agent_key=_key(pl.col("id")),
         source=pl.lit(SOURCE),
         source_id=pl.col("id").cast(pl.String),
         name=clean_text(pl.col("fc")),
         sort_name=clean_text(pl.col("mda")),
         gender=clean_label(pl.col("gender")),
-        birth_year=pl.coalesce(event("birth", "time").struct.field("startYear"), pl.col("birth_year")),
-        death_year=pl.coalesce(event("death", "time").struct.field("startYear"), pl.col("death_year")),
+        birth_year=pl.coalesce(born, pl.col("birth_year")),
+        death_year=pl.coalesce(died, pl.col("death_year")),
         birth_place=clean_text(event("birth", "place").struct.field("name")),
         death_place=clean_text(event("death", "place").struct.field("name")),
         url=pl.col("url"),

@@ -11,7 +11,10 @@ from pandera.engines.polars_engine import DateTime
 PROVENANCE = {
     "source": "Which source served the record",
     "page": "The page (or cursor step) that served it",
-    "harvested_at": "When this run harvested it (UTC)",
+    "harvested_at": (
+        "When the harvest first received the record in its current form (UTC): a record unchanged "
+        "since the previous snapshot keeps its previous harvested_at"
+    ),
 }
 
 

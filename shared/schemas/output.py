@@ -7,7 +7,8 @@ columns the database adds. Field descriptions here become the database's column 
 import pandera.polars as pa
 
 from shared.schemas.clean import CleanObjects, CollectionAgents
-from shared.schemas.common import key_field
+from shared.schemas.common import SOURCES, key_field
+from transforms.issues import KEPT, NULLED, REPLACED, RULES
 
 
 class Objects(CleanObjects):
@@ -56,3 +57,25 @@ class ObjectAgents(pa.DataFrameModel):
     class Config:
         strict = False
         unique = ["object_key", "agent_key", "role"]  # noqa: RUF012 (Pandera reads a plain list)
+
+
+class RecordIssues(pa.DataFrameModel):
+    """One row per problem the pipeline found in a record and handled (a curator's to-do list)."""
+
+    source: str = pa.Field(isin=SOURCES, description="Which museum the record came from")
+    record_key: str = key_field("The record: its object_key or agent_key", unique=False)
+    object_number: str = pa.Field(
+        nullable=True, description="The object's accession number (null for agents)"
+    )
+    field: str = pa.Field(description="The source's field that held the value (e.g. DateBeginYear)")
+    rule: str = pa.Field(isin=list(RULES), description="What was wrong (transforms.issues)")
+    raw_value: str = pa.Field(nullable=True, description="The value as received, as text")
+    action: str = pa.Field(
+        isin=[NULLED, REPLACED, KEPT],
+        description="What the pipeline did: nulled, replaced (from another field) or kept (flagged)",
+    )
+    message: str = pa.Field(description="The problem and what was done, worded for the collections team")
+
+    class Config:
+        strict = False
+        unique = ["record_key", "field", "rule"]  # noqa: RUF012 (Pandera reads a plain list)

@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+# The last plausible year of a date, as the assets read it from the clock.
+LATEST_YEAR = time.gmtime().tm_year
 TRANSFORM_STAGES = ("clean", "enrich", "reshape")
 # The stages floor_ratio measures; the exports stage is reported beside them.
 RATIO_STAGES = (*TRANSFORM_STAGES, "database")
@@ -67,8 +69,16 @@ def stage_clean(lake: Path) -> None:
     from harvest.tate import clean as tate
     from transforms import artic, walters
 
-    _sink(walters.clean_walters_objects(_scan(lake, "walters_objects_raw")), lake, "walters_objects_clean")
-    _sink(walters.clean_walters_creators(_scan(lake, "walters_creators_raw")), lake, "walters_creators_clean")
+    _sink(
+        walters.clean_walters_objects(_scan(lake, "walters_objects_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "walters_objects_clean",
+    )
+    _sink(
+        walters.clean_walters_creators(_scan(lake, "walters_creators_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "walters_creators_clean",
+    )
     _sink(
         walters.clean_walters_exhibitions(_scan(lake, "walters_exhibitions_raw")),
         lake,
@@ -85,11 +95,25 @@ def stage_clean(lake: Path) -> None:
     if "iiif_url" in names:
         iiif = raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
     _sink(
-        artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL), lake, "artic_artworks_clean"
+        artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL, latest_year=LATEST_YEAR),
+        lake,
+        "artic_artworks_clean",
     )
-    _sink(artic.clean_artic_agents(_scan(lake, "artic_agents_raw")), lake, "artic_agents_clean")
-    _sink(tate.clean_tate_artworks(_scan(lake, "tate_artworks_raw")), lake, "tate_artworks_clean")
-    _sink(tate.clean_tate_artists(_scan(lake, "tate_artists_raw")), lake, "tate_artists_clean")
+    _sink(
+        artic.clean_artic_agents(_scan(lake, "artic_agents_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "artic_agents_clean",
+    )
+    _sink(
+        tate.clean_tate_artworks(_scan(lake, "tate_artworks_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "tate_artworks_clean",
+    )
+    _sink(
+        tate.clean_tate_artists(_scan(lake, "tate_artists_raw"), latest_year=LATEST_YEAR),
+        lake,
+        "tate_artists_clean",
+    )
 
 
 def _collection_objects(lake: Path):
@@ -110,7 +134,11 @@ def stage_enrich(lake: Path) -> None:
             for name in ("walters_creators_clean", "artic_agents_clean", "tate_artists_clean")
         )
     )
-    _sink(model.complete_agents(agents, _collection_objects(lake)), lake, "collection_agents")
+    _sink(
+        model.complete_agents(agents, _collection_objects(lake), latest_year=LATEST_YEAR),
+        lake,
+        "collection_agents",
+    )
     _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
 
 
@@ -122,7 +150,8 @@ def stage_reshape(lake: Path) -> None:
 
     exhibitions = _scan(lake, "collection_exhibitions")
     _sink(model.flatten_objects(objects()), lake, "objects")
-    _sink(_scan(lake, "collection_agents"), lake, "agents")
+    _sink(model.flatten_agents(_scan(lake, "collection_agents")), lake, "agents")
+    _sink(model.list_record_issues(objects(), _scan(lake, "collection_agents")), lake, "record_issues")
     _sink(model.link_object_agents(objects()), lake, "object_agents")
     _sink(model.extract_places(objects()), lake, "places")
     _sink(model.link_object_places(objects()), lake, "object_places")

@@ -11,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 import httpx
+import polars as pl
 import pytest
 
 from harvest.artic import artic_agents_raw, artic_artworks_raw, latest_instant
@@ -29,6 +30,7 @@ from harvest.walters import (
 from shared.resources import Settings, build_resources
 from shared.schemas.harvest import WaltersObjectsRaw
 from tests.servers import Faults, serve
+from tests.variations import times_ten, vary
 
 KEY = "s3cr3t-asset-key"
 FAST = {
@@ -357,3 +359,54 @@ def test_a_key_from_the_environment_is_stored_by_name_only(monkeypatch: pytest.M
         assert built.walters_api.key() == KEY
         with built.walters_api.harvester() as http:
             assert http.config.params == {"apikey": KEY}
+
+
+# (g) record-level rules: handled below their share, a changed source above it
+
+
+def test_a_rule_firing_on_too_many_records_fails_naming_it_and_writes_nothing(
+    tmp_path: Path, sample: list[dict]
+) -> None:
+    handler = Swappable(WaltersReplay(sample))
+    with serve(handler) as server:
+        res = resources(tmp_path, walters_api=walters_api(server.url))
+        assert materialize([walters_objects_raw], res).success
+        snapshot = tmp_path / "lake" / "walters_objects_raw.parquet"
+
+        few, typos = vary(sample, 6, times_ten, seed=1)  # 0.3%: handled, counted
+        handler.handler = WaltersReplay(few)
+        handled = materialize([walters_objects_raw], res)
+        assert handled.success
+        assert metadata(handled, "walters_objects_raw")["record_issues/implausible_year"] == len(typos)
+
+        before = snapshot.read_bytes()
+        many, typos = vary(sample, 105, times_ten, seed=2)  # 5%: the source has changed
+        handler.handler = WaltersReplay(many)
+        blocked = materialize([walters_objects_raw], res)
+    assert not blocked.success
+    text = failure_text(blocked)
+    assert "rule implausible_year fired on 105 of 2107 records (5.0%, threshold 1.0%)" in text, text
+    first = next(r for r in many if r["ObjectID"] == typos[0])
+    assert (
+        f"walters:{first['ObjectID']} ({first['ObjectNumber']}) DateBeginYear='{first['DateBeginYear']}'"
+        in text
+    )
+    assert "Nothing was written" in text
+    assert snapshot.read_bytes() == before
+
+
+def test_an_unchanged_record_keeps_its_harvested_at(tmp_path: Path, sample: list[dict]) -> None:
+    handler = Swappable(WaltersReplay(sample))
+    snapshot = tmp_path / "lake" / "walters_objects_raw.parquet"
+    with serve(handler) as server:
+        res = resources(tmp_path, walters_api=walters_api(server.url))
+        assert materialize([walters_objects_raw], res).success
+        first = pl.read_parquet(snapshot).select("ObjectID", "harvested_at")
+        records = copy.deepcopy(sample)
+        records[10]["Title"] = "A new title"
+        handler.handler = WaltersReplay(records)
+        assert materialize([walters_objects_raw], res).success
+    second = pl.read_parquet(snapshot).select("ObjectID", "harvested_at")
+    changed = second["ObjectID"] == records[10]["ObjectID"]
+    assert second.filter(~changed).equals(first.filter(~changed))
+    assert second.filter(changed)["harvested_at"].item() > first.filter(changed)["harvested_at"].item()

@@ -143,13 +143,50 @@ def test_a_second_run_leaves_identical_tables(
     data_dir, _ = nightly_run
     second = tmp_path / "again"
     assert run_nightly(second).success
-    assert run_nightly(second).success  # re-run over its own lake: still the same
-    for table in TABLES:
-        sql = (
-            f"SELECT * EXCLUDE (harvested_at) FROM {table.name} ORDER BY ALL"
-            if table.name == "objects"
-            else f"SELECT * FROM {table.name} ORDER BY ALL"
-        )
-        assert _table(data_dir / "analytics.duckdb", sql) == _table(second / "analytics.duckdb", sql), (
-            table.name
-        )
+
+    def tables(database: Path, *, exclude_harvested_at: bool) -> dict[str, list[tuple]]:
+        def sql(table: str) -> str:
+            columns = "* EXCLUDE (harvested_at)" if exclude_harvested_at and table == "objects" else "*"
+            return f"SELECT {columns} FROM {table} ORDER BY ALL"
+
+        return {table.name: _table(database, sql(table.name)) for table in TABLES}
+
+    first = tables(second / "analytics.duckdb", exclude_harvested_at=False)
+    export = (second / "exports" / "objects.ndjson").read_bytes()
+    assert run_nightly(second).success
+    assert (second / "exports" / "objects.ndjson").read_bytes() == export
+    # A re-run over its own lake, nothing changed: every column the same, harvested_at included
+    # (an unchanged record keeps the time the harvest first received it).
+    assert tables(second / "analytics.duckdb", exclude_harvested_at=False) == first
+    # Another lake harvested the same records at another time: the same tables but for that time.
+    assert tables(second / "analytics.duckdb", exclude_harvested_at=True) == tables(
+        data_dir / "analytics.duckdb", exclude_harvested_at=True
+    )
+
+
+def test_record_issues_are_counted_and_previewed_where_they_are_found(
+    nightly_run: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    data_dir, result = nightly_run
+    (materialization,) = [
+        m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey("record_issues")
+    ]
+    metadata = {k: getattr(v, "value", v) for k, v in materialization.materialization.metadata.items()}
+    counted = dict(
+        _table(data_dir / "analytics.duckdb", "SELECT rule, records FROM record_issues_by_source_and_rule")
+    )
+    assert counted and {f"record_issues/walters/{rule}": n for rule, n in counted.items()} == {
+        k: v for k, v in metadata.items() if k.startswith("record_issues/walters/")
+    }
+    assert str(metadata["record_issues_first"]).startswith("| source ")
+    # The clean asset that found them reports the same counts in a (warning) check.
+    (check,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key == dg.AssetKey("walters_objects_clean")
+        and e.check_name == "record_issues_within_thresholds"
+    ]
+    assert check.passed
+    assert {k: v.value for k, v in check.metadata.items() if k.startswith("record_issues/")} == {
+        f"record_issues/{rule}": n for rule, n in counted.items()
+    }

@@ -1,5 +1,6 @@
 """The check factories against real materializations through the lake IO manager."""
 
+import logging
 from pathlib import Path
 
 import dagster as dg
@@ -63,3 +64,54 @@ def test_references_check_names_dangling_keys(tmp_path: Path) -> None:
     evaluation = _run(tmp_path, frames, [check])["agent_key_references_agents"]
     assert not evaluation.passed
     assert evaluation.metadata["dangling_examples"].value == ["zz"]
+
+
+def test_a_failed_blocking_check_says_why_in_the_run_error_and_log(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"k": ["a", "b", "c"], "year": [1, 99_999, 2]})
+    assets = [model_check("things", Things, blocking=True, description="d")]
+
+    @dg.asset(name="things")
+    def things() -> pl.DataFrame:
+        return frame
+
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [things, *assets],
+        resources={"io_manager": LakeIOManager(base_dir=str(tmp_path))},
+        raise_on_error=False,
+        instance=instance,
+    )
+    assert not result.success
+    errors = [
+        e.step_failure_data.error.to_string()
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.error is not None
+    ]
+    # The run's log (what the UI shows) has the summary as an error of its own.
+    logged = [
+        entry.user_message
+        for entry in instance.all_logs(result.run_id)
+        if entry.level == logging.ERROR and not entry.is_dagster_event
+    ]
+    (error,) = errors
+    # The check, the column and check that failed, how many, and the first failing value.
+    for expected in (
+        "conforms_to_Things",
+        "things",
+        "1 failure(s)",
+        "year",
+        "less_than_or_equal_to",
+        "99999",
+    ):
+        assert expected in error, (expected, error)
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed and "99999" in (evaluation.description or "")
+    assert any("conforms_to_Things" in m and "99999" in m for m in logged), logged
+
+
+def test_a_failed_warning_check_does_not_fail_the_run(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"k": ["a"], "year": [99_999]})
+    evaluation = _run(
+        tmp_path, {"things": frame}, [model_check("things", Things, blocking=False, description="d")]
+    )["conforms_to_Things"]
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN

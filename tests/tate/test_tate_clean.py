@@ -13,7 +13,7 @@ from harvest.tate.clean import clean_tate_artists, clean_tate_artworks
 from harvest.tate.schemas import TATE_ARTIST_SCHEMA, TATE_ARTWORK_SCHEMA
 from shared.checks import validate_frame
 from shared.schemas.clean import CleanAgents, CleanObjects
-from tests.conftest import HARVESTED_AT
+from tests.conftest import HARVESTED_AT, LATEST_YEAR
 from tests.transforms.test_streaming import _fallback_nodes
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, complete_agents
 
@@ -25,12 +25,12 @@ def _frame(records: list[dict[str, Any]], schema: pl.Schema) -> pl.LazyFrame:
 
 def artworks(*records: dict[str, Any]) -> pl.DataFrame:
     filled = [{"id": i + 1, "acno": f"T{i + 1:05}", "title": "A title", **r} for i, r in enumerate(records)]
-    return clean_tate_artworks(_frame(filled, TATE_ARTWORK_SCHEMA)).collect()
+    return clean_tate_artworks(_frame(filled, TATE_ARTWORK_SCHEMA), latest_year=LATEST_YEAR).collect()
 
 
 def artists(*records: dict[str, Any]) -> pl.DataFrame:
     filled = [{"id": i + 1, "fc": f"Artist {i + 1}", **r} for i, r in enumerate(records)]
-    return clean_tate_artists(_frame(filled, TATE_ARTIST_SCHEMA)).collect()
+    return clean_tate_artists(_frame(filled, TATE_ARTIST_SCHEMA), latest_year=LATEST_YEAR).collect()
 
 
 def test_dates_come_from_the_range_and_the_text() -> None:
@@ -184,7 +184,7 @@ def test_artists_take_structured_years_else_the_date_text_and_their_places() -> 
 
 @pytest.fixture(scope="module")
 def clean_sample(tate_artworks_raw: pl.DataFrame) -> pl.DataFrame:
-    return clean_tate_artworks(tate_artworks_raw.lazy()).collect()
+    return clean_tate_artworks(tate_artworks_raw.lazy(), latest_year=LATEST_YEAR).collect()
 
 
 def _size_from_text(text: str | None) -> tuple[float | None, float | None]:
@@ -221,7 +221,7 @@ def test_the_shipped_sample_conforms_to_the_model_one_row_per_artwork(
     assert clean_sample.schema == OBJECT_SCHEMA
     assert clean_sample.height == clean_sample["object_key"].n_unique() == tate_artworks_raw.height
     assert validate_frame(CleanObjects, clean_sample) is None
-    people = clean_tate_artists(tate_artists_raw.lazy()).collect()
+    people = clean_tate_artists(tate_artists_raw.lazy(), latest_year=LATEST_YEAR).collect()
     assert people.schema == AGENT_SCHEMA
     assert people.height == tate_artists_raw.height
     assert validate_frame(CleanAgents, people) is None
@@ -251,8 +251,18 @@ def test_clean_tate_artworks_and_artists_stream_without_fallbacks(
     monkeypatch.setattr(clean, "parse_dates", lambda lf, **_: lf)
     tate_artworks_raw.write_parquet(tmp_path / "artworks.parquet")
     tate_artists_raw.write_parquet(tmp_path / "artists.parquet")
-    assert _fallback_nodes(clean.clean_tate_artworks(pl.scan_parquet(tmp_path / "artworks.parquet"))) == []
-    assert _fallback_nodes(clean.clean_tate_artists(pl.scan_parquet(tmp_path / "artists.parquet"))) == []
+    assert (
+        _fallback_nodes(
+            clean.clean_tate_artworks(pl.scan_parquet(tmp_path / "artworks.parquet"), latest_year=LATEST_YEAR)
+        )
+        == []
+    )
+    assert (
+        _fallback_nodes(
+            clean.clean_tate_artists(pl.scan_parquet(tmp_path / "artists.parquet"), latest_year=LATEST_YEAR)
+        )
+        == []
+    )
 
 
 def test_a_contributor_missing_from_the_artists_becomes_a_flagged_agent() -> None:
@@ -264,7 +274,9 @@ def test_a_contributor_missing_from_the_artists_becomes_a_flagged_agent() -> Non
             ]
         }
     )
-    agents = complete_agents(artists({"date": "1800\u20131850"}).lazy(), objects.lazy()).collect()
+    agents = complete_agents(
+        artists({"date": "1800\u20131850"}).lazy(), objects.lazy(), latest_year=LATEST_YEAR
+    ).collect()
     assert agents.select("agent_key", "name", "in_source_export").rows() == [
         ("tate:1", "Artist 1", True),
         ("tate:99", "Unknown Hand", False),

@@ -8,7 +8,7 @@ import pytest
 from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records
 from harvest.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
-from tests.conftest import HARVESTED_AT
+from tests.conftest import HARVESTED_AT, LATEST_YEAR
 from transforms.artic import clean_artic_agents, clean_artic_artworks
 
 IIIF = "https://www.artic.edu/iiif/2"
@@ -24,7 +24,9 @@ def artworks() -> list[dict]:
 
 
 def test_every_artwork_once_with_contract_keys_and_iiif_images(artworks: list[dict]) -> None:
-    out = clean_artic_artworks(_raw(artworks, ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF).collect()
+    out = clean_artic_artworks(
+        _raw(artworks, ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF, latest_year=LATEST_YEAR
+    ).collect()
     assert out.height == len(artworks) == 10
     portrait = out.filter(pl.col("object_key") == "artic:11").row(0, named=True)
     assert (portrait["title"], portrait["date_start_year"], portrait["date_end_year"]) == (
@@ -55,7 +57,9 @@ def test_every_artwork_once_with_contract_keys_and_iiif_images(artworks: list[di
 
 def test_artist_titles_align_with_ids_and_a_missing_title_is_null(artworks: list[dict]) -> None:
     record = {**artworks[0], "artist_ids": [1, 2, 3], "artist_titles": ["First", "Second"]}
-    out = clean_artic_artworks(_raw([record], ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF).collect()
+    out = clean_artic_artworks(
+        _raw([record], ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF, latest_year=LATEST_YEAR
+    ).collect()
     assert [(c["agent_key"], c["display_name"]) for c in out["creators"][0]] == [
         ("artic:1", "First"),
         ("artic:2", "Second"),
@@ -65,9 +69,9 @@ def test_artist_titles_align_with_ids_and_a_missing_title_is_null(artworks: list
 
 def test_zero_zero_coordinates_are_a_sentinel(artworks: list[dict]) -> None:
     record = {**artworks[0], "place_of_origin": "Chicago", "latitude": 0.0, "longitude": 0.0}
-    place = clean_artic_artworks(_raw([record], ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF).collect()[
-        "places"
-    ][0][0]
+    place = clean_artic_artworks(
+        _raw([record], ARTIC_ARTWORK_SCHEMA).lazy(), iiif_url=IIIF, latest_year=LATEST_YEAR
+    ).collect()["places"][0][0]
     assert (place["name"], place["latitude"], place["longitude"], place["coordinates_sentinel"]) == (
         "Chicago",
         None,
@@ -77,7 +81,9 @@ def test_zero_zero_coordinates_are_a_sentinel(artworks: list[dict]) -> None:
 
 
 def test_agents_keyed_by_id_with_life_years() -> None:
-    out = clean_artic_agents(_raw(load_artic_records("agents"), ARTIC_AGENT_SCHEMA).lazy()).collect()
+    out = clean_artic_agents(
+        _raw(load_artic_records("agents"), ARTIC_AGENT_SCHEMA).lazy(), latest_year=LATEST_YEAR
+    ).collect()
     assert out.height == 10 and out["agent_key"].is_unique().all()
     aalto = out.filter(pl.col("agent_key") == "artic:102").row(0, named=True)
     assert aalto["name"] == "Alvar Aalto" and aalto["in_source_export"] is True

@@ -9,6 +9,7 @@ import pytest
 
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
+from transforms.issues import ISSUE, collect_issues
 
 WALTERS_SAMPLE = Path("harvest/data/walters/objects-sample.jsonl.gz")
 AIC_ARTWORKS = sorted(Path("harvest/data/artic/artworks").glob("*.json"))
@@ -18,9 +19,10 @@ H, W, D, DIAM, L = OUTPUT_COLUMNS
 
 def _parse(texts: Sequence[str | None]) -> list[dict]:
     lf = pl.LazyFrame({"dims": texts}, schema={"dims": pl.String})
-    out = parse_dimensions(lf, text="dims").collect(engine="streaming")
+    out = parse_dimensions(lf, text="dims").pipe(collect_issues).collect(engine="streaming")
     return [
-        {k: v for k, v in row.items() if k != "dims" and v is not None} for row in out.iter_rows(named=True)
+        {k: v for k, v in row.items() if k not in ("dims", "issues") and v is not None}
+        for row in out.iter_rows(named=True)
     ]
 
 
@@ -90,10 +92,11 @@ def test_parse_dimensions(text: str, expected: dict[str, float]) -> None:
 
 def test_no_measurement_gives_nulls_and_keeps_text() -> None:
     lf = pl.LazyFrame({"dims": ["", None, "dimensions unknown", "0 x 3 cm"]})
-    out = parse_dimensions(lf, text="dims").collect(engine="streaming")
-    assert out.columns == ["dims", *OUTPUT_COLUMNS]
+    out = parse_dimensions(lf, text="dims").pipe(collect_issues).collect(engine="streaming")
+    assert out.columns == ["dims", *OUTPUT_COLUMNS, "issues"]
     assert out["dims"].to_list() == ["", None, "dimensions unknown", "0 x 3 cm"]
-    assert out.drop("dims").to_dicts()[:3] == [dict.fromkeys(OUTPUT_COLUMNS)] * 3
+    assert out["issues"].to_list() == [[]] * 4
+    assert out.drop("dims", "issues").to_dicts()[:3] == [dict.fromkeys(OUTPUT_COLUMNS)] * 3
     assert out.row(3, named=True)[H] is None  # a zero size is missing, not 0 cm
     assert out.row(3, named=True)[W] == 3.0
 
@@ -104,16 +107,19 @@ def test_no_measurement_gives_nulls_and_keeps_text() -> None:
     ids=["all-null", "empty"],
 )
 def test_all_null_and_empty(frame: pl.LazyFrame) -> None:
-    out = parse_dimensions(frame, text="dims").collect(engine="streaming")
+    out = parse_dimensions(frame, text="dims").pipe(collect_issues).collect(engine="streaming")
     assert out.schema == pl.Schema(
-        {"dims": frame.collect_schema()["dims"]} | dict.fromkeys(OUTPUT_COLUMNS, pl.Float64)
+        {"dims": frame.collect_schema()["dims"]}
+        | dict.fromkeys(OUTPUT_COLUMNS, pl.Float64)
+        | {"issues": pl.List(ISSUE)}
     )
-    assert out.drop("dims").null_count().sum_horizontal().item() == out.height * len(OUTPUT_COLUMNS)
+    assert out["issues"].list.len().sum() == 0
+    assert out.drop("dims", "issues").null_count().sum_horizontal().item() == out.height * len(OUTPUT_COLUMNS)
 
 
 def test_whole_walters_sample() -> None:
     walters = pl.read_ndjson(WALTERS_SAMPLE, schema=WALTERS_OBJECT_SCHEMA).select("Dimensions")
-    out = parse_dimensions(walters.lazy(), text="Dimensions").collect(engine="streaming")
+    out = parse_dimensions(walters.lazy(), text="Dimensions").pipe(collect_issues).collect(engine="streaming")
     texts = out.filter(pl.col("Dimensions").str.contains("cm"))
     # Measured on the sample: all 2,056 non-null texts carry "cm"; every one yields a size,
     # 1,882 a height, 1,556 a width, 337 a depth, 131 a diameter, 142 a length.
@@ -131,8 +137,8 @@ def test_walters_metric_agrees_with_its_inches() -> None:
     """Plausibility: heights read from the cm run match the same texts read from their inches."""
     walters = pl.read_ndjson(WALTERS_SAMPLE, schema=WALTERS_OBJECT_SCHEMA).select("Dimensions").drop_nulls()
     lf = walters.lazy().with_columns(inches=pl.col("Dimensions").str.replace_all(r"\([^()]*cm\)", ""))
-    metric = parse_dimensions(lf, text="Dimensions").collect()[H]
-    inches = parse_dimensions(lf, text="inches").collect()[H]
+    metric = parse_dimensions(lf, text="Dimensions").pipe(collect_issues).collect()[H]
+    inches = parse_dimensions(lf, text="inches").pipe(collect_issues).collect()[H]
     both = pl.DataFrame({"m": metric, "i": inches}).drop_nulls()
     agree = both.filter((pl.col("m") - pl.col("i")).abs() <= 0.05 * pl.col("m") + 0.3)
     # Measured: 1,877 of 1,878 (the odd one is a source typo, "H: 5 1/16 ... (12.8 x 17.3 cm)").
@@ -143,7 +149,7 @@ def test_walters_metric_agrees_with_its_inches() -> None:
 def test_aic_artworks_match_their_dimensions_detail() -> None:
     records = [json.loads(p.read_text()) for p in AIC_ARTWORKS]
     lf = pl.LazyFrame({"dims": [r["dimensions"] for r in records]})
-    out = parse_dimensions(lf, text="dims").collect(engine="streaming")
+    out = parse_dimensions(lf, text="dims").pipe(collect_issues).collect(engine="streaming")
     # AIC's own structured detail truncates the first set's centimetres to whole numbers.
     detail = [r["dimensions_detail"][0] for r in records]
     assert len(records) == 10

@@ -2,6 +2,7 @@
 
 import polars as pl
 
+from tests.conftest import LATEST_YEAR
 from transforms.model import (
     AGENT_SCHEMA,
     OBJECT_SCHEMA,
@@ -86,7 +87,7 @@ def test_object_agents_one_row_per_object_agent_role_in_collection_order() -> No
 
 
 def test_creators_missing_from_the_export_become_flagged_agents_with_parsed_names() -> None:
-    out = complete_agents(AGENTS, _objects(OBJECTS)).collect()
+    out = complete_agents(AGENTS, _objects(OBJECTS), latest_year=LATEST_YEAR).collect()
     assert out["agent_key"].to_list() == ["walters:3705", "walters:6291", "walters:6741"]
     built = {r["agent_key"]: r for r in out.filter(~pl.col("in_source_export")).iter_rows(named=True)}
     assert set(built) == {"walters:3705", "walters:6741"}

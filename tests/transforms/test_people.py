@@ -8,6 +8,8 @@ import polars as pl
 import pytest
 
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from tests.conftest import LATEST_YEAR
+from transforms.issues import ISSUE, collect_issues
 from transforms.people import OUTPUT_COLUMNS, parse_life_dates, split_display_name
 
 CREATORS = Path("harvest/data/walters/creators.csv.gz")
@@ -18,7 +20,11 @@ YEARS = ("birth_year", "death_year", "active_start_year", "active_end_year")
 
 def _parse(values: Sequence[str | None]) -> list[tuple]:
     lf = pl.LazyFrame({"d": values}, schema={"d": pl.String})
-    out = parse_life_dates(lf, display="d").collect(engine="streaming")
+    out = (
+        parse_life_dates(lf, display="d", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     return list(out.select(OUTPUT_COLUMNS).iter_rows())
 
 
@@ -145,15 +151,24 @@ def test_split_display_name_alone() -> None:
     ids=["all-null", "empty"],
 )
 def test_all_null_and_empty(frame: pl.LazyFrame) -> None:
-    out = parse_life_dates(frame, display="d").collect(engine="streaming")
+    out = (
+        parse_life_dates(frame, display="d", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     expected = {"display_name": pl.String, "nationality": pl.String} | dict.fromkeys(YEARS, pl.Int32)
-    assert out.drop("d").schema == pl.Schema(expected)
-    assert out.drop("d").null_count().sum_horizontal().item() == out.height * len(OUTPUT_COLUMNS)
+    assert out.drop("d").schema == pl.Schema(expected | {"issues": pl.List(ISSUE)})
+    assert out["issues"].list.len().sum() == 0
+    assert out.drop("d", "issues").null_count().sum_horizontal().item() == out.height * len(OUTPUT_COLUMNS)
 
 
 def test_whole_creators_export() -> None:
     creators = pl.read_csv(CREATORS, infer_schema=False).select("date")
-    out = parse_life_dates(creators.lazy(), display="date").collect(engine="streaming")
+    out = (
+        parse_life_dates(creators.lazy(), display="date", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     assert out.height == 4059
     filled = out.filter(pl.col("date").str.strip_chars() != "")
     with_digits = filled.filter(pl.col("date").str.contains(r"\d"))
@@ -176,7 +191,11 @@ def test_whole_creators_export() -> None:
 def test_whole_walters_sample_creators() -> None:
     walters = pl.read_ndjson(WALTERS_SAMPLE, schema=WALTERS_OBJECT_SCHEMA)
     names = walters.select(pl.col("Creators").explode(empty_as_null=True)).unnest("Creators")
-    out = parse_life_dates(names.lazy(), display="ConcatDisplayName").collect(engine="streaming")
+    out = (
+        parse_life_dates(names.lazy(), display="ConcatDisplayName", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     named = out.filter(pl.col("ConcatDisplayName").is_not_null())
     # Measured: 2,896 creator entries, all keep a name; 1,283 carry a bracketed bio with a year,
     # and every one of those yields a year; 1,124 give a nationality.
@@ -194,7 +213,11 @@ def test_whole_walters_sample_creators() -> None:
 def test_whole_aic_sample() -> None:
     records = [json.loads(p.read_text()) for p in AIC_ARTWORKS]
     lf = pl.LazyFrame({"artist_display": [r["artist_display"] for r in records]})
-    out = parse_life_dates(lf, display="artist_display").collect(engine="streaming")
+    out = (
+        parse_life_dates(lf, display="artist_display", latest_year=LATEST_YEAR)
+        .pipe(collect_issues)
+        .collect(engine="streaming")
+    )
     assert out.height == 10
     assert out["nationality"].is_not_null().all()
     assert out["birth_year"].is_not_null().all()

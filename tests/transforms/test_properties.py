@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from harvest.raw import records_to_frame
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from tests.conftest import LATEST_YEAR
 from transforms.model import complete_agents, flatten_objects, link_object_agents
 from transforms.walters import clean_walters_objects
 
@@ -66,7 +67,7 @@ def test_walters_transforms_keep_every_object_once(records: list[dict]) -> None:
     raw = records_to_frame(
         records, [1] * len(records), WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=HARVESTED_AT
     )
-    clean = clean_walters_objects(raw.lazy())
+    clean = clean_walters_objects(raw.lazy(), latest_year=LATEST_YEAR)
     objects = flatten_objects(clean).collect()
     ids = {r["ObjectID"] for r in records}
     assert objects.height == len(records)
@@ -78,7 +79,7 @@ def test_walters_transforms_keep_every_object_once(records: list[dict]) -> None:
     links = link_object_agents(clean).collect()
     assert links.select("object_key", "agent_key", "role").is_duplicated().sum() == 0
     empty_export = pl.LazyFrame(schema={"agent_key": pl.String})
-    agents = complete_agents(empty_export, clean).collect()
+    agents = complete_agents(empty_export, clean, latest_year=LATEST_YEAR).collect()
     assert agents["agent_key"].is_unique().all()
     assert set(links["agent_key"]) <= set(agents["agent_key"])
     assert agents["name"].null_count() == 0

@@ -15,7 +15,7 @@ from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records
 from harvest.schemas import ARTIC_ARTWORK_SCHEMA
 from shared.lake import sink_lake
-from tests.conftest import HARVESTED_AT
+from tests.conftest import HARVESTED_AT, LATEST_YEAR
 from transforms import artic, model, walters
 
 
@@ -38,7 +38,9 @@ def lake(walters_raw: pl.LazyFrame, tmp_path_factory: pytest.TempPathFactory) ->
     records_to_frame(
         records, [1] * len(records), ARTIC_ARTWORK_SCHEMA, source="artic", harvested_at=HARVESTED_AT
     ).write_parquet(directory / "artic_artworks_raw.parquet")
-    objects = walters.clean_walters_objects(pl.scan_parquet(directory / "walters_objects_raw.parquet"))
+    objects = walters.clean_walters_objects(
+        pl.scan_parquet(directory / "walters_objects_raw.parquet"), latest_year=LATEST_YEAR
+    )
     sink_lake(objects, directory / "walters_objects_clean.parquet")
     return directory
 
@@ -56,7 +58,7 @@ def test_clean_walters_objects_streams(lake: Path, monkeypatch: pytest.MonkeyPat
     # and it runs on the distinct (text, begin, end) values only, joined back by a streaming join.
     monkeypatch.setattr(walters, "parse_dates", lambda lf, **_: lf)
     raw = pl.scan_parquet(lake / "walters_objects_raw.parquet")
-    assert _fallback_nodes(walters.clean_walters_objects(raw)) == []
+    assert _fallback_nodes(walters.clean_walters_objects(raw, latest_year=LATEST_YEAR)) == []
 
 
 def test_reshape_streams(lake: Path) -> None:
@@ -68,6 +70,7 @@ def test_reshape_streams(lake: Path) -> None:
         "object_places": model.link_object_places(objects),
         "images": model.extract_images(objects),
         "classifications": model.count_by(objects, "classification"),
+        "record_issues": model.list_record_issues(objects, pl.LazyFrame(schema=model.AGENT_SCHEMA)),
     }
     assert {name: _fallback_nodes(lf) for name, lf in plans.items()} == {name: [] for name in plans}
 
@@ -75,10 +78,15 @@ def test_reshape_streams(lake: Path) -> None:
 def test_clean_artic_artworks_streams(lake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(artic, "parse_dates", lambda lf, **_: lf)  # as above
     raw = pl.scan_parquet(lake / "artic_artworks_raw.parquet")
-    assert _fallback_nodes(artic.clean_artic_artworks(raw, iiif_url=artic.DEFAULT_IIIF_URL)) == []
+    assert (
+        _fallback_nodes(
+            artic.clean_artic_artworks(raw, iiif_url=artic.DEFAULT_IIIF_URL, latest_year=LATEST_YEAR)
+        )
+        == []
+    )
 
 
 def test_agents_stream(lake: Path) -> None:
     objects = pl.scan_parquet(lake / "walters_objects_clean.parquet")
     agents = pl.LazyFrame(schema=model.AGENT_SCHEMA)
-    assert _fallback_nodes(model.complete_agents(agents, objects)) == []
+    assert _fallback_nodes(model.complete_agents(agents, objects, latest_year=LATEST_YEAR)) == []

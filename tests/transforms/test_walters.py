@@ -6,7 +6,7 @@ import pytest
 from harvest.raw import records_to_frame
 from harvest.replay import load_walters_objects
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
-from tests.conftest import HARVESTED_AT
+from tests.conftest import HARVESTED_AT, LATEST_YEAR
 from transforms.walters import (
     clean_walters_creators,
     clean_walters_exhibitions,
@@ -34,7 +34,7 @@ def _clean(records: list[dict]) -> pl.DataFrame:
     raw = records_to_frame(
         records, [1] * len(records), WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=HARVESTED_AT
     )
-    return clean_walters_objects(raw.lazy()).collect()
+    return clean_walters_objects(raw.lazy(), latest_year=LATEST_YEAR).collect()
 
 
 def _row(frame: pl.DataFrame, object_id: int) -> dict:
@@ -124,7 +124,7 @@ def test_creators_export_keyed_by_creator_id_with_life_dates() -> None:
             "CreatorArt": ["37361|34627", "33104", "37361"],
         }
     )
-    out = clean_walters_creators(raw).collect().sort("agent_key")
+    out = clean_walters_creators(raw, latest_year=LATEST_YEAR).collect().sort("agent_key")
     assert out["agent_key"].to_list() == ["walters:4237", "walters:6741"]
     riza = out.row(1, named=True)
     assert (riza["name"], riza["nationality"], riza["birth_year"], riza["death_year"]) == (
