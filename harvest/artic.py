@@ -91,8 +91,7 @@ def _artic_asset(
         config: ArticHarvestConfig, artic_api: ArticApi, lakehouse: Lakehouse
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)
-        path = lakehouse.table_path(name)
-        previous = pl.scan_parquet(path) if path.exists() and not config.full_refresh else None
+        previous = None if config.full_refresh else lakehouse.snapshot(name)
         since = _high_water_mark(previous)
         with failing_cleanly(), artic_api.harvester() as http:
             harvest = harvest_artic(http, resource, fields, updated_since=since)
