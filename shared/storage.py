@@ -57,7 +57,7 @@ def check_writable(root: UPath) -> None:
     except Exception as error:
         reason = str(error).strip() or type(error).__name__
         raise StorageUnavailable(
-            f"DATA_DIR {root} cannot be written: {reason}. Check the URL's bucket, the endpoint "
+            f"Cannot write to {root} (DATA_DIR): {reason}. Check the URL's bucket, the endpoint "
             "(AWS_ENDPOINT_URL) and the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)."
         ) from None
 

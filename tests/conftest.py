@@ -36,7 +36,7 @@ def walters_raw() -> pl.LazyFrame:
     ).lazy()
 
 
-def run_nightly(data_dir: Path, **settings: str) -> dg.ExecuteInProcessResult:
+def run_nightly(data_dir: Path | str, **settings: str) -> dg.ExecuteInProcessResult:
     """Run the `nightly` job in this process into ``data_dir``, as the schedule would."""
     from definitions import make_definitions
     from shared.resources import Settings

@@ -74,6 +74,15 @@ class S3Server:
         self.client().create_bucket(Bucket=name)
         return name
 
+    def upload(self, source: Path, bucket: str, key: str) -> None:
+        with source.open("rb") as body:
+            self.client().put_object(Bucket=bucket, Key=key, Body=body)
+
+    def download(self, bucket: str, key: str, target: Path) -> None:
+        body = self.client().get_object(Bucket=bucket, Key=key)["Body"]
+        with target.open("wb") as out:
+            shutil.copyfileobj(body, out)
+
     def keys(self, bucket: str) -> list[str]:
         pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", []))

@@ -1,13 +1,14 @@
 """The transform graph and the database build at scale, measured against their floors.
 
-    uv run python tests/benchmarks/bench.py --objects 1000000 --json results.json [--seed 0] [--repeat 3] [--nightly]
+    uv run python tests/benchmarks/bench.py --objects 1000000 --json results.json [--seed 0] [--repeat 3] [--nightly] [--s3]
 
 Generates (or reuses, cached by N and seed) an inflated raw lake (tests/benchmarks/scale.py), then
 runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` rusage):
 
 - clean, enrich, reshape: the same pure functions the assets call (transforms.assets), inputs
   ``scan_parquet``, outputs ``shared.lake.sink_lake`` (as the IO manager writes);
-- database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``;
+- database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``, reading local copies
+  of the tables and publishing the file as the output asset does (``shared.storage``);
 - floor_copy: a bare scan -> ``sink_lake`` copy of the raw Walters Parquet (the transform stages' floor);
 - floor_duckdb: DuckDB ``CREATE TABLE AS SELECT * FROM read_parquet`` of the reshaped tables into a
   fresh file (the database build's floor).
@@ -16,6 +17,11 @@ runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` r
 With ``--repeat N`` the stages and floors run N rounds and each one's fastest run counts (its
 peak RSS: the largest of the N), so one slow spell of a shared machine does not decide the ratio.
 The asset-only metadata (quirk counts, charts, Pandera checks) is not part of these stages.
+
+With ``--s3`` the same four stages run once more with the lake on an S3-compatible server (moto,
+started on 127.0.0.1 for the purpose; the raw lake uploaded first), and ``s3.ratio_to_local`` is
+their wall time over the local run's. Loopback moto measures the code path and the transfer
+overhead, not a real object store's latency or bandwidth.
 """
 
 import argparse
@@ -29,6 +35,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from upath import UPath
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -43,20 +53,20 @@ RESHAPED = (
 # --- stages, each run in its own process ------------------------------------------------------
 
 
-def _scan(lake: Path, name: str):
+def _scan(lake: "UPath", name: str):
     import polars as pl
 
     return pl.scan_parquet(str(lake / f"{name}.parquet"))
 
 
-def _sink(lf, lake: Path, name: str) -> None:
+def _sink(lf, lake: "UPath", name: str) -> None:
     # As the lake IO manager writes an asset (and with its scan settings, set on import).
     from shared.lake import sink_lake
 
-    sink_lake(lf, lake / f"{name}.parquet")
+    sink_lake(lf, str(lake / f"{name}.parquet"))
 
 
-def stage_clean(lake: Path) -> None:
+def stage_clean(lake: "UPath") -> None:
     import polars as pl
 
     from transforms import artic, walters
@@ -84,14 +94,14 @@ def stage_clean(lake: Path) -> None:
     _sink(artic.clean_artic_agents(_scan(lake, "artic_agents_raw")), lake, "artic_agents_clean")
 
 
-def _collection_objects(lake: Path):
+def _collection_objects(lake: "UPath"):
     # As transforms.assets reads them (OBJECT_SOURCES): every source's clean objects, unioned lazily.
     from transforms import model
 
     return model.union_sources(_scan(lake, "walters_objects_clean"), _scan(lake, "artic_artworks_clean"))
 
 
-def stage_enrich(lake: Path) -> None:
+def stage_enrich(lake: "UPath") -> None:
     from transforms import model
 
     agents = model.union_sources(_scan(lake, "walters_creators_clean"), _scan(lake, "artic_agents_clean"))
@@ -99,7 +109,7 @@ def stage_enrich(lake: Path) -> None:
     _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
 
 
-def stage_reshape(lake: Path) -> None:
+def stage_reshape(lake: "UPath") -> None:
     from transforms import model
 
     def objects():
@@ -123,20 +133,21 @@ def stage_reshape(lake: Path) -> None:
     _sink(model.count_by(objects(), "department"), lake, "departments")
 
 
-def stage_database(lake: Path) -> None:
+def stage_database(lake: "UPath") -> dict[str, int]:
     from outputs.database import build_database
     from outputs.tables import TABLES
+    from shared.storage import local_copies, publishing
 
-    target = lake.parent / "analytics.duckdb"
-    rows = build_database(target, TABLES, {t.name: lake / f"{t.name}.parquet" for t in TABLES})
-    (lake.parent / "database_rows.json").write_text(json.dumps(rows))
+    tables = {t.name: lake / f"{t.name}.parquet" for t in TABLES}
+    with local_copies(tables) as parquet, publishing(lake.parent / "analytics.duckdb") as target:
+        return build_database(target, TABLES, parquet)
 
 
-def stage_floor_copy(lake: Path) -> None:
+def stage_floor_copy(lake: "UPath") -> None:
     _sink(_scan(lake, "walters_objects_raw"), lake.parent, "floor_copy")
 
 
-def stage_floor_duckdb(lake: Path) -> None:
+def stage_floor_duckdb(lake: "UPath") -> None:
     import duckdb
 
     target = lake.parent / "floor.duckdb"
@@ -167,11 +178,12 @@ STAGES = {
 # --- the driver -----------------------------------------------------------------------------------
 
 
-def run_stage(name: str, lake: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run one stage in a fresh interpreter; its wall time and its own peak RSS."""
+def run_stage(name: str, lake: str, work: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run one stage in a fresh interpreter on ``lake`` (a folder or URL); its wall time and its own
+    peak RSS (reported in ``work``)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--stage", name, "--lake", str(lake)],
+        [sys.executable, __file__, "--stage", name, "--lake", lake, "--work", str(work)],
         cwd=ROOT,
         env=env or os.environ.copy(),
     )
@@ -181,18 +193,20 @@ def run_stage(name: str, lake: Path, env: dict[str, str] | None = None) -> dict[
     if proc.returncode != 0:
         raise SystemExit(f"stage {name} failed with exit code {proc.returncode}")
     # ru_maxrss of a child counts the parent's RSS at fork; the child's own VmHWM does not.
-    hwm_kb = int((lake.parent / f"{name}.hwm").read_text())
+    hwm_kb = int((work / f"{name}.hwm").read_text())
     return {"wall_s": round(wall, 3), "peak_rss_mb": round(hwm_kb / 1024, 1)}
 
 
-def measure(lake: Path, repeat: int) -> dict[str, dict[str, float]]:
+def measure(
+    lake: str, work: Path, repeat: int, names=tuple(STAGES), env: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
     """Every stage, then the floors, ``repeat`` rounds over: per name the fastest wall time and the
     largest peak RSS. Rounds, not a stage's runs back to back, so that a slow spell of a shared
     machine falls on stages and floors alike."""
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in STAGES}
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for round_ in range(1, repeat + 1):
-        for name in STAGES:
-            runs[name].append(run_stage(name, lake))
+        for name in names:
+            runs[name].append(run_stage(name, lake, work, env))
             print(f"  {name:<13} {runs[name][-1]}" + (f" (round {round_})" if repeat > 1 else ""), flush=True)
     return {
         name: {
@@ -201,6 +215,19 @@ def measure(lake: Path, repeat: int) -> dict[str, dict[str, float]]:
         }
         for name, stage_runs in runs.items()
     }
+
+
+def measure_on_s3(raw: Path, work: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """The transform stages and the database build with the lake on a loopback S3 server."""
+    from tests.services import s3_server
+
+    with s3_server() as server:
+        bucket = server.create_bucket("bench-lake")
+        for table in sorted(raw.glob("*.parquet")):
+            server.upload(table, bucket, f"lake/{table.name}")
+        env = {**os.environ, **server.env()}
+        print("lake on loopback S3:", flush=True)
+        return measure(f"s3://{bucket}/lake", work, repeat, (*TRANSFORM_STAGES, "database"), env)
 
 
 def machine() -> dict[str, object]:
@@ -281,18 +308,26 @@ def main() -> None:
         "--repeat", type=int, default=1, help="runs of each stage and floor; the fastest counts"
     )
     parser.add_argument("--nightly", action="store_true", help="also time `dg launch --job nightly` (sample)")
+    parser.add_argument(
+        "--s3", action="store_true", help="also run the stages with the lake on a loopback S3 server"
+    )
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
-    parser.add_argument("--lake", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--lake", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.nightly and shutil.which("uv") is None:  # fail now, not after the stages have run
         parser.error("--nightly times `uv run dg launch --job nightly`, and uv is not on PATH")
 
     if args.stage:  # a child: run one stage, then report its own peak (VmHWM: this process only)
-        STAGES[args.stage](args.lake)
+        from shared.storage import storage_root
+
+        reported = STAGES[args.stage](storage_root(args.lake))
+        if reported is not None:
+            (args.work / f"{args.stage}.json").write_text(json.dumps(reported))
         hwm = next(
             line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM")
         )
-        (args.lake.parent / f"{args.stage}.hwm").write_text(hwm.split()[1])
+        (args.work / f"{args.stage}.hwm").write_text(hwm.split()[1])
         return
 
     raw, raw_rows, generate_s = raw_lake(args.objects, args.seed, args.cache)
@@ -303,10 +338,11 @@ def main() -> None:
     print(f"raw lake: {raw_rows['walters_objects_raw']:,} rows, {raw_bytes / 2**20:.0f} MB"
           + (f" (generated in {generate_s} s)" if generate_s else " (cached)"), flush=True)  # fmt: skip
     try:
-        measured = measure(lake, args.repeat)
+        measured = measure(str(lake), work, args.repeat)
         stages = {name: measured[name] for name in (*TRANSFORM_STAGES, "database")}
         floors = {name: measured[name] for name in ("floor_copy", "floor_duckdb")}
-        db_rows = json.loads((work / "database_rows.json").read_text())
+        db_rows = json.loads((work / "database.json").read_text())
+        on_s3 = measure_on_s3(raw, work, args.repeat) if args.s3 else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -334,6 +370,11 @@ def main() -> None:
         "database_rows": db_rows,
         "machine": machine(),
     }
+    s3_total = s3_ratio = None
+    if on_s3 is not None:
+        s3_total = round(sum(s["wall_s"] for s in on_s3.values()), 3)
+        s3_ratio = round(s3_total / total, 3)
+        result["s3"] = {"stages": on_s3, "wall_s": s3_total, "ratio_to_local": s3_ratio}
     if args.nightly:
         result["nightly"] = nightly_wall()
     print(f"{'stage':<13} {'wall s':>8} {'peak MB':>9} {'rows/s':>10} {'x floor':>8}")
@@ -342,6 +383,8 @@ def main() -> None:
             f"{name:<13} {f['wall_s']:>8.2f} {f['peak_rss_mb']:>9.0f} {f['rows_per_s']:>10,} {f.get('floor_ratio', ''):>8}"
         )
     print(f"peak RSS {result['peak_rss_mb']} MB, floor_ratio {result['floor_ratio']}")
+    if on_s3 is not None:
+        print(f"lake on loopback S3: {s3_total} s, {s3_ratio}x the local run")
     if "nightly" in result:
         print(f"nightly (embedded sample): {result['nightly']}")
     if args.json:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import botocore.session
+import dagster as dg
 import polars as pl
 import pytest
 import s3fs
@@ -16,6 +17,7 @@ import s3fs
 from shared.lake import sink_lake
 from shared.resources import Lakehouse
 from shared.storage import StorageUnavailable, check_writable, storage_root
+from tests.conftest import run_nightly
 from tests.services import S3Server, enable_s3_auth, free_port, s3_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,7 +71,7 @@ def test_a_missing_bucket_is_one_error_naming_the_url(s3: S3Server, monkeypatch:
         monkeypatch.setenv(name, value)
     s3fs.S3FileSystem.clear_instance_cache()
     with pytest.raises(
-        StorageUnavailable, match=r"DATA_DIR s3://no-such-bucket/museum cannot be written"
+        StorageUnavailable, match=r"Cannot write to s3://no-such-bucket/museum \(DATA_DIR\)"
     ) as error:
         check_writable(storage_root("s3://no-such-bucket/museum"))
     assert "never-shown-secret" not in str(error.value)
@@ -80,7 +82,7 @@ def test_an_unreachable_endpoint_is_one_error_naming_the_url(monkeypatch: pytest
     for name, value in S3Server(endpoint).env(secret_key="never-shown-secret").items():
         monkeypatch.setenv(name, value)
     s3fs.S3FileSystem.clear_instance_cache()
-    with pytest.raises(StorageUnavailable, match=r"DATA_DIR s3://lake/museum cannot be written") as error:
+    with pytest.raises(StorageUnavailable, match=r"Cannot write to s3://lake/museum \(DATA_DIR\)") as error:
         check_writable(storage_root("s3://lake/museum"))
     assert endpoint in str(error.value) and "never-shown-secret" not in str(error.value)
 
@@ -109,7 +111,9 @@ def test_wrong_credentials_are_one_error_naming_the_url(monkeypatch: pytest.Monk
             check_writable(storage_root("s3://lake/museum"))
 
         check(key["AccessKeyId"], key["SecretAccessKey"])  # the right key passes
-        with pytest.raises(StorageUnavailable, match=r"DATA_DIR s3://lake/museum cannot be written") as error:
+        with pytest.raises(
+            StorageUnavailable, match=r"Cannot write to s3://lake/museum \(DATA_DIR\)"
+        ) as error:
             check(key["AccessKeyId"], "a-wrong-secret")
         assert "a-wrong-secret" not in str(error.value) and key["SecretAccessKey"] not in str(error.value)
 
@@ -158,3 +162,22 @@ def test_a_run_killed_mid_upload_leaves_the_published_file(
     assert upload.returncode == -signal.SIGKILL
     s3fs.S3FileSystem.clear_instance_cache()
     assert _read(lakehouse, "analytics.duckdb") == b"yesterday's database"
+
+
+def test_a_nightly_with_a_missing_bucket_fails_before_any_step_runs(
+    s3: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in s3.env().items():
+        monkeypatch.setenv(name, value)
+    s3fs.S3FileSystem.clear_instance_cache()
+    result = run_nightly("s3://no-such-bucket/museum")
+
+    assert not result.success
+    started = [e.step_key for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_START]
+    assert not started and not result.get_asset_materialization_events()
+    errors = [
+        error.to_string()
+        for e in result.all_events
+        if (error := getattr(e.event_specific_data, "error", None)) is not None
+    ]
+    assert any("Cannot write to s3://no-such-bucket/museum/lake (DATA_DIR)" in m for m in errors), errors
