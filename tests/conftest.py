@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import subprocess
 import uuid
 from collections.abc import Generator
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.services import (
 )
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,21 @@ def run_nightly(data_dir: Path | str, **settings: str) -> dg.ExecuteInProcessRes
     defs = make_definitions(Settings(data_dir=str(data_dir), **settings))
     return defs.get_job_def("nightly").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def launch_nightly(
+    env: dict[str, str], *options: str, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    """`uv run dg launch --job nightly [options]` as the README runs it, from the repository root."""
+    return subprocess.run(
+        ["uv", "run", "dg", "launch", "--job", "nightly", *options],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
