@@ -105,9 +105,8 @@ def _artic_asset(
         config: ArticHarvestConfig, artic_api: ArticApi, lakehouse: Lakehouse
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)
-        path = lakehouse.table_path(name)
         # The last snapshot, also on a full refresh: its harvested_at stays on unchanged records.
-        last = pl.scan_parquet(path) if path.exists() else None
+        last = lakehouse.snapshot(name)
         previous = None if config.full_refresh else last
         since = _high_water_mark(previous)
         with failing_cleanly(), artic_api.harvester() as http:

@@ -71,8 +71,7 @@ def json_dump_asset(
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
         frame = raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at)
-        previous_path = lakehouse.table_path(name)
-        previous = pl.scan_parquet(previous_path) if previous_path.exists() else None
+        previous = lakehouse.snapshot(name)
         frame = raw.keep_harvested_at(previous, frame.sort("id"), key="id")
         metadata = {
             "records": dg.MetadataValue.int(frame.height),

@@ -63,8 +63,7 @@ def walters_objects_raw(
     frame = records_to_frame(
         harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
     ).sort("ObjectID")
-    previous_path = lakehouse.table_path("walters_objects_raw")
-    previous = pl.scan_parquet(previous_path) if previous_path.exists() else None
+    previous = lakehouse.snapshot("walters_objects_raw")
     frame = keep_harvested_at(previous, frame, key="ObjectID")
     cleaned = clean_walters_objects(frame.lazy(), latest_year=harvested_at.year)
     metadata = {

@@ -1,5 +1,9 @@
 """The output stage: the analytics database and the search export, each replaced atomically.
 
+DuckDB reads local files only (its object-storage extension is downloaded at run time, which a
+deployment cannot count on), so on object storage each asset reads local copies of what it needs
+and publishes through ``Lakehouse.publishing`` (built on local scratch, uploaded in one piece).
+
 Both run only after every blocking check of the tables they read has passed, so a bad night
 leaves the museum team yesterday's database and export, byte for byte.
 """
@@ -37,10 +41,13 @@ def analytics_database(lakehouse: Lakehouse) -> dg.MaterializeResult:
     """The DuckDB analytics database ($DATA_DIR/analytics.duckdb): the model's tables with primary
     keys and column comments, and views for the collections team's questions."""
     metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.database_path))}
-    with timed(metadata), lakehouse.publishing(DATABASE_FILE) as scratch:
-        rows = build_database(
-            scratch, TABLES, {table.name: lakehouse.table_path(table.name) for table in TABLES}
-        )
+    tables = {table.name: lakehouse.table_path(table.name) for table in TABLES}
+    with (
+        timed(metadata),
+        lakehouse.local_copies(tables) as parquet_paths,
+        lakehouse.publishing(DATABASE_FILE) as scratch,
+    ):
+        rows = build_database(scratch, TABLES, parquet_paths)
     metadata.update({f"rows/{name}": dg.MetadataValue.int(count) for name, count in rows.items()})
     return dg.MaterializeResult(metadata=metadata)
 
@@ -57,8 +64,13 @@ def search_export(lakehouse: Lakehouse) -> dg.MaterializeResult:
     """The search export ($DATA_DIR/exports/objects.ndjson): one JSON document per object with its
     agents, places and images nested, ready for a search index."""
     metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.root / SEARCH_EXPORT))}
-    with timed(metadata), lakehouse.publishing(SEARCH_EXPORT) as scratch:
-        documents = write_search_export(lakehouse.database_path, scratch)
+    # The published database, not one a build step left on its machine: steps may run apart.
+    with (
+        timed(metadata),
+        lakehouse.local_copies({DATABASE_FILE: lakehouse.database_path}) as local,
+        lakehouse.publishing(SEARCH_EXPORT) as scratch,
+    ):
+        documents = write_search_export(local[DATABASE_FILE], scratch)
     metadata["dagster/row_count"] = dg.MetadataValue.int(documents)
     return dg.MaterializeResult(metadata=metadata)
 

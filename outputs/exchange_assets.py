@@ -108,7 +108,7 @@ def linked_art_objects_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg
 
     def write(target: Path) -> None:
         write_linked_art_objects(
-            lakehouse.table_path("objects"),
+            str(lakehouse.table_path("objects")),
             object_agents,
             agents,
             images,

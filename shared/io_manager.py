@@ -4,7 +4,11 @@ Changes to ``PolarsParquetIOManager``:
 - Loads call ``pl.scan_parquet`` without ``rechunk``/``retries``, which polars 2.x removed; with
   this override the manager loads on polars 1.x and 2.x alike.
 - Writes go to a temporary file that replaces the old one only when complete, so a failed or
-  interrupted write never leaves a half-written Parquet file where the last good one was.
+  interrupted write never leaves a half-written Parquet file where the last good one was. On
+  object storage (``base_dir`` a URL, ``shared.storage``) Polars writes the object directly: an
+  upload is visible only once complete, so it is atomic as it is.
+- A base_dir on object storage is checked at setup: a wrong URL, endpoint or key fails the step
+  before its work, naming the URL.
 - Writes and scans keep memory bounded whatever the table's size (``shared.lake``).
 - LazyFrame outputs get the row count (from the Parquet footer, not by re-running the plan) and a
   deterministic head preview, the same metadata as every other asset (``shared.metadata``).
@@ -21,10 +25,15 @@ from upath import UPath
 
 from shared.lake import sink_lake, write_lake
 from shared.metadata import table_metadata
+from shared.storage import check_writable, is_local
 
 
 def _atomically(path: UPath, write: Callable[[UPath], object]) -> None:
-    """``write`` a temporary sibling of ``path``, then put it in place in one rename."""
+    """``write`` a temporary sibling of ``path``, then put it in place in one rename (on object
+    storage ``write`` the object itself: an upload is all or nothing)."""
+    if not is_local(path):
+        write(path)
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)
@@ -35,6 +44,15 @@ def _atomically(path: UPath, write: Callable[[UPath], object]) -> None:
 
 class LakeIOManager(PolarsParquetIOManager):
     """Parquet lake under ``base_dir``: one ``<asset>.parquet`` per asset, replaced atomically."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        super().setup_for_execution(context)
+        check_writable(self._base_path)
+
+    def make_directory(self, path: UPath) -> None:
+        # Object storage has no folders; making one there could create a missing bucket.
+        if is_local(path):
+            super().make_directory(path)
 
     def scan_df_from_path(
         self, path: UPath, context: dg.InputContext, partition_key: str | None = None

@@ -1,22 +1,23 @@
 """Settings and resources, and the one place the environment is read.
 
 Every path the pipeline writes lies under ``DATA_DIR`` (default ``data``, relative to the working
-directory). ``read_settings`` reads the environment when the definitions are loaded, in each
+directory; or an object-storage URL such as ``s3://bucket/prefix``). ``read_settings`` reads the environment when the definitions are loaded, in each
 Dagster process; nothing else in the project looks at ``os.environ``.
 """
 
 import os
-import shutil
-import tempfile
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
+from upath import UPath
 
 from harvest.sources import ArticApi, DumpLocation, WaltersApi, WaltersExports
 from shared.io_manager import LakeIOManager
+from shared.storage import K, check_writable, forget_listings, local_copies, publishing, storage_root
 
 DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
 DATABASE_FILE = "analytics.duckdb"  # under DATA_DIR
@@ -64,43 +65,54 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 
 class Lakehouse(dg.ConfigurableResource):
-    """Where the lake, the database, the exports and the harvest state live."""
+    """Where the lake, the database, the exports and the harvest state live: a local folder or an
+    object-storage URL (``shared.storage``)."""
 
     data_dir: str = Settings.data_dir
 
-    @property
-    def root(self) -> Path:
-        return Path(self.data_dir).resolve()
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        check_writable(self.root)  # a wrong URL, endpoint or key fails here, before any work
 
     @property
-    def lake_dir(self) -> Path:
+    def root(self) -> UPath:
+        return storage_root(self.data_dir)
+
+    @property
+    def lake_dir(self) -> UPath:
         return self.root / "lake"
 
-    def table_path(self, asset_name: str) -> Path:
+    def table_path(self, asset_name: str) -> UPath:
         """Where the lake IO manager keeps an asset's Parquet file."""
         return self.lake_dir / f"{asset_name}.parquet"
 
+    def snapshot(self, asset_name: str) -> pl.LazyFrame | None:
+        """The asset's table as the lake holds it now (lazily), or None before its first run."""
+        path = self.table_path(asset_name)
+        forget_listings(path)
+        return pl.scan_parquet(str(path)) if path.exists() else None
+
     @property
-    def database_path(self) -> Path:
+    def database_path(self) -> UPath:
         return self.root / DATABASE_FILE
 
     @contextmanager
     def publishing(self, name: str) -> Generator[Path]:
-        """A scratch path to write the published file ``name`` (relative to DATA_DIR, e.g.
+        """A local scratch path to write the published file ``name`` (relative to DATA_DIR, e.g.
         ``exports/objects.ndjson``) into. When the block ends without an error the scratch file
-        replaces the published one in one step; on an error the published file stays as it was.
-        Either way nothing else is left behind (a database's write-ahead log included), so readers
-        never see half a file and a failed run costs the museum nothing it had."""
-        target = self.root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # A folder of its own beside the target: same file system (the swap is a rename), and
-        # whatever the writer leaves beside its file goes with the folder.
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            yield scratch / target.name
-            os.replace(scratch / target.name, target)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        replaces the published one in one step (a rename on disk, one upload to object storage);
+        on an error the published file stays as it was. Either way nothing else is left behind (a
+        database's write-ahead log included), so readers never see half a file and a failed run
+        costs the museum nothing it had."""
+        with publishing(self.root / name) as scratch:
+            yield scratch
+
+    @contextmanager
+    def local_copies(self, paths: Mapping[K, UPath]) -> Generator[dict[K, Path]]:
+        """Local files to read ``paths`` (lake tables, published files) from, for tools that read
+        only local files (DuckDB): the files themselves on disk, downloaded copies from object
+        storage, removed when the block ends."""
+        with local_copies(paths) as copies:
+            yield copies
 
 
 class PublicIds(dg.ConfigurableResource):

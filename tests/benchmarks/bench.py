@@ -1,13 +1,14 @@
 """The transform graph and the database build at scale, measured against their floors.
 
-    uv run python tests/benchmarks/bench.py --objects 1000000 --json results.json [--seed 0] [--repeat 3] [--nightly]
+    uv run python tests/benchmarks/bench.py --objects 1000000 --json results.json [--seed 0] [--repeat 3] [--nightly] [--s3]
 
 Generates (or reuses, cached by N and seed) an inflated raw lake (tests/benchmarks/scale.py), then
 runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` rusage):
 
 - clean, enrich, reshape: the same pure functions the assets call (transforms.assets), inputs
   ``scan_parquet``, outputs ``shared.lake.sink_lake`` (as the IO manager writes);
-- database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``;
+- database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``, reading local copies
+  of the tables and publishing the file as the output asset does (``shared.storage``);
 - exports: the Linked Art objects and people and the IIIF manifests (``outputs.linked_art``,
   ``outputs.iiif``) written and checked as their assets do (``outputs.exchange_checks``);
 - floor_copy: a bare scan -> ``sink_lake`` copy of the raw Walters Parquet (the transform stages' floor);
@@ -19,6 +20,11 @@ exports stage is reported beside them (wall, peak, rows/s) but is not part of th
 With ``--repeat N`` the stages and floors run N rounds and each one's fastest run counts (its
 peak RSS: the largest of the N), so one slow spell of a shared machine does not decide the ratio.
 The asset-only metadata (quirk counts, charts, Pandera checks) is not part of these stages.
+
+With ``--s3`` the same four stages run once more with the lake on an S3-compatible server (moto,
+started on 127.0.0.1 for the purpose; the raw lake uploaded first), and ``s3.ratio_to_local`` is
+their wall time over the local run's. Loopback moto measures the code path and the transfer
+overhead, not a real object store's latency or bandwidth.
 """
 
 import argparse
@@ -32,6 +38,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from upath import UPath
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -50,20 +60,20 @@ RESHAPED = (
 # --- stages, each run in its own process ------------------------------------------------------
 
 
-def _scan(lake: Path, name: str):
+def _scan(lake: "UPath", name: str):
     import polars as pl
 
     return pl.scan_parquet(str(lake / f"{name}.parquet"))
 
 
-def _sink(lf, lake: Path, name: str) -> None:
+def _sink(lf, lake: "UPath", name: str) -> None:
     # As the lake IO manager writes an asset (and with its scan settings, set on import).
     from shared.lake import sink_lake
 
-    sink_lake(lf, lake / f"{name}.parquet")
+    sink_lake(lf, str(lake / f"{name}.parquet"))
 
 
-def stage_clean(lake: Path) -> None:
+def stage_clean(lake: "UPath") -> None:
     import polars as pl
 
     from harvest.tate import clean as tate
@@ -116,7 +126,7 @@ def stage_clean(lake: Path) -> None:
     )
 
 
-def _collection_objects(lake: Path):
+def _collection_objects(lake: "UPath"):
     # As transforms.assets reads them (OBJECT_SOURCES, not imported: it would load dagster into the
     # measured process): every source's clean objects, unioned lazily.
     from transforms import model
@@ -125,7 +135,7 @@ def _collection_objects(lake: Path):
     return model.union_sources(*(_scan(lake, name) for name in sources))
 
 
-def stage_enrich(lake: Path) -> None:
+def stage_enrich(lake: "UPath") -> None:
     from transforms import model
 
     agents = model.union_sources(
@@ -142,7 +152,7 @@ def stage_enrich(lake: Path) -> None:
     _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
 
 
-def stage_reshape(lake: Path) -> None:
+def stage_reshape(lake: "UPath") -> None:
     from transforms import model
 
     def objects():
@@ -167,19 +177,17 @@ def stage_reshape(lake: Path) -> None:
     _sink(model.count_by(objects(), "department"), lake, "departments")
 
 
-def stage_database(lake: Path) -> None:
+def stage_database(lake: "UPath") -> dict[str, int]:
     from outputs.database import build_database
     from outputs.tables import TABLES
+    from shared.storage import local_copies, publishing
 
-    target = lake.parent / "analytics.duckdb"
-    # build_database writes in place (the asset publishes through Lakehouse.publishing): a fresh
-    # file each round, or the second round of --repeat finds the tables already there.
-    target.unlink(missing_ok=True)
-    rows = build_database(target, TABLES, {t.name: lake / f"{t.name}.parquet" for t in TABLES})
-    (lake.parent / "database_rows.json").write_text(json.dumps(rows))
+    tables = {t.name: lake / f"{t.name}.parquet" for t in TABLES}
+    with local_copies(tables) as parquet, publishing(lake.parent / "analytics.duckdb") as target:
+        return build_database(target, TABLES, parquet)
 
 
-def stage_exports(lake: Path) -> None:
+def stage_exports(lake: "UPath") -> None:
     from outputs import exchange_checks as checks
     from outputs.exchange_write import write_linked_art_objects
     from outputs.iiif import iiif_manifests
@@ -187,7 +195,9 @@ def stage_exports(lake: Path) -> None:
     from outputs.linked_art import linked_art_people
 
     base_url = "https://collection.example.org"  # PUBLIC_BASE_URL's default (read without dagster)
-    target = lake.parent / "exports"
+    # Written beside a local lake only (--s3 runs the ratio stages, not this one); the assets
+    # publish through Lakehouse.publishing wherever DATA_DIR is.
+    target = Path(str(lake.parent)) / "exports"
     target.mkdir(exist_ok=True)
     object_agents, agents, images, objects = (
         _scan(lake, name) for name in ("object_agents", "agents", "images", "objects")
@@ -199,7 +209,7 @@ def stage_exports(lake: Path) -> None:
     }
     # As the assets write them (outputs.exchange_assets).
     write_linked_art_objects(
-        lake / "objects.parquet",
+        str(lake / "objects.parquet"),
         object_agents,
         agents,
         images,
@@ -221,11 +231,11 @@ def stage_exports(lake: Path) -> None:
             raise SystemExit(f"export {name} failed its checks: {failed}")
 
 
-def stage_floor_copy(lake: Path) -> None:
+def stage_floor_copy(lake: "UPath") -> None:
     _sink(_scan(lake, "walters_objects_raw"), lake.parent, "floor_copy")
 
 
-def stage_floor_duckdb(lake: Path) -> None:
+def stage_floor_duckdb(lake: "UPath") -> None:
     import duckdb
 
     target = lake.parent / "floor.duckdb"
@@ -257,11 +267,12 @@ STAGES = {
 # --- the driver -----------------------------------------------------------------------------------
 
 
-def run_stage(name: str, lake: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run one stage in a fresh interpreter; its wall time and its own peak RSS."""
+def run_stage(name: str, lake: str, work: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run one stage in a fresh interpreter on ``lake`` (a folder or URL); its wall time and its own
+    peak RSS (reported in ``work``)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--stage", name, "--lake", str(lake)],
+        [sys.executable, __file__, "--stage", name, "--lake", lake, "--work", str(work)],
         cwd=ROOT,
         env=env or os.environ.copy(),
     )
@@ -271,18 +282,20 @@ def run_stage(name: str, lake: Path, env: dict[str, str] | None = None) -> dict[
     if proc.returncode != 0:
         raise SystemExit(f"stage {name} failed with exit code {proc.returncode}")
     # ru_maxrss of a child counts the parent's RSS at fork; the child's own VmHWM does not.
-    hwm_kb = int((lake.parent / f"{name}.hwm").read_text())
+    hwm_kb = int((work / f"{name}.hwm").read_text())
     return {"wall_s": round(wall, 3), "peak_rss_mb": round(hwm_kb / 1024, 1)}
 
 
-def measure(lake: Path, repeat: int) -> dict[str, dict[str, float]]:
+def measure(
+    lake: str, work: Path, repeat: int, names=tuple(STAGES), env: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
     """Every stage, then the floors, ``repeat`` rounds over: per name the fastest wall time and the
     largest peak RSS. Rounds, not a stage's runs back to back, so that a slow spell of a shared
     machine falls on stages and floors alike."""
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in STAGES}
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for round_ in range(1, repeat + 1):
-        for name in STAGES:
-            runs[name].append(run_stage(name, lake))
+        for name in names:
+            runs[name].append(run_stage(name, lake, work, env))
             print(f"  {name:<13} {runs[name][-1]}" + (f" (round {round_})" if repeat > 1 else ""), flush=True)
     return {
         name: {
@@ -291,6 +304,19 @@ def measure(lake: Path, repeat: int) -> dict[str, dict[str, float]]:
         }
         for name, stage_runs in runs.items()
     }
+
+
+def measure_on_s3(raw: Path, work: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """The transform stages and the database build with the lake on a loopback S3 server."""
+    from tests.services import s3_server
+
+    with s3_server() as server:
+        bucket = server.create_bucket("bench-lake")
+        for table in sorted(raw.glob("*.parquet")):
+            server.upload(table, bucket, f"lake/{table.name}")
+        env = {**os.environ, **server.env()}
+        print("lake on loopback S3:", flush=True)
+        return measure(f"s3://{bucket}/lake", work, repeat, RATIO_STAGES, env)
 
 
 def machine() -> dict[str, object]:
@@ -372,18 +398,26 @@ def main() -> None:
         "--repeat", type=int, default=1, help="runs of each stage and floor; the fastest counts"
     )
     parser.add_argument("--nightly", action="store_true", help="also time `dg launch --job nightly` (sample)")
+    parser.add_argument(
+        "--s3", action="store_true", help="also run the stages with the lake on a loopback S3 server"
+    )
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
-    parser.add_argument("--lake", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--lake", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.nightly and shutil.which("uv") is None:  # fail now, not after the stages have run
         parser.error("--nightly times `uv run dg launch --job nightly`, and uv is not on PATH")
 
     if args.stage:  # a child: run one stage, then report its own peak (VmHWM: this process only)
-        STAGES[args.stage](args.lake)
+        from shared.storage import storage_root
+
+        reported = STAGES[args.stage](storage_root(args.lake))
+        if reported is not None:
+            (args.work / f"{args.stage}.json").write_text(json.dumps(reported))
         hwm = next(
             line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM")
         )
-        (args.lake.parent / f"{args.stage}.hwm").write_text(hwm.split()[1])
+        (args.work / f"{args.stage}.hwm").write_text(hwm.split()[1])
         return
 
     raw, raw_rows, generate_s = raw_lake(args.objects, args.seed, args.cache)
@@ -394,10 +428,11 @@ def main() -> None:
     print(f"raw lake: {raw_rows['walters_objects_raw']:,} rows, {raw_bytes / 2**20:.0f} MB"
           + (f" (generated in {generate_s} s)" if generate_s else " (cached)"), flush=True)  # fmt: skip
     try:
-        measured = measure(lake, args.repeat)
+        measured = measure(str(lake), work, args.repeat)
         stages = {name: measured[name] for name in (*RATIO_STAGES, "exports")}
         floors = {name: measured[name] for name in ("floor_copy", "floor_duckdb")}
-        db_rows = json.loads((work / "database_rows.json").read_text())
+        db_rows = json.loads((work / "database.json").read_text())
+        on_s3 = measure_on_s3(raw, work, args.repeat) if args.s3 else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -425,6 +460,11 @@ def main() -> None:
         "database_rows": db_rows,
         "machine": machine(),
     }
+    s3_total = s3_ratio = None
+    if on_s3 is not None:
+        s3_total = round(sum(s["wall_s"] for s in on_s3.values()), 3)
+        s3_ratio = round(s3_total / total, 3)
+        result["s3"] = {"stages": on_s3, "wall_s": s3_total, "ratio_to_local": s3_ratio}
     if args.nightly:
         result["nightly"] = nightly_wall()
     print(f"{'stage':<13} {'wall s':>8} {'peak MB':>9} {'rows/s':>10} {'x floor':>8}")
@@ -433,6 +473,8 @@ def main() -> None:
             f"{name:<13} {f['wall_s']:>8.2f} {f['peak_rss_mb']:>9.0f} {f['rows_per_s']:>10,} {f.get('floor_ratio', ''):>8}"
         )
     print(f"peak RSS {result['peak_rss_mb']} MB, floor_ratio {result['floor_ratio']}")
+    if on_s3 is not None:
+        print(f"lake on loopback S3: {s3_total} s, {s3_ratio}x the local run")
     if "nightly" in result:
         print(f"nightly (embedded sample): {result['nightly']}")
     if args.json:

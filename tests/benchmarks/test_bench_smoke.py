@@ -29,6 +29,7 @@ def test_bench_reports_figures(tmp_path: Path) -> None:
             str(tmp_path / "cache"),
             "--repeat",
             "2",
+            "--s3",
         ],
         check=True,
         timeout=600,
@@ -51,6 +52,11 @@ def test_bench_reports_figures(tmp_path: Path) -> None:
     assert "floor_ratio" not in result["stages"]["exports"]
     for key in ("cpu", "cores", "ram_gb", "polars", "duckdb"):
         assert result["machine"][key]
+    # The same stages with the lake on the loopback S3 server, and their ratio to the local run.
+    on_s3 = result["s3"]
+    assert set(on_s3["stages"]) == {"clean", "enrich", "reshape", "database"}
+    assert on_s3["wall_s"] == pytest.approx(sum(s["wall_s"] for s in on_s3["stages"].values()), abs=0.01)
+    assert on_s3["ratio_to_local"] == pytest.approx(on_s3["wall_s"] / result["wall_s"], rel=0.01)
     # Every generated object lands in the database once, beside the AIC fixtures and the Tate sample.
     assert result["raw_rows"] == N
     assert (

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.storage import storage_root
 from tests.benchmarks import bench, scale
 from tests.outputs.standards import errors, iiif_validator, linked_art_validator
 
@@ -19,8 +20,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]
     """The exports folder, and the raw rows per raw table the generator wrote."""
     lake = tmp_path_factory.mktemp("scale") / "lake"
     rows = scale.write_raw_lake(lake, OBJECTS, seed=1)
-    for stage in ("clean", "enrich", "reshape", "exports"):
-        bench.STAGES[stage](lake)
+    for stage in (bench.stage_clean, bench.stage_enrich, bench.stage_reshape, bench.stage_exports):
+        stage(storage_root(str(lake)))
     return lake.parent / "exports", rows
 
 

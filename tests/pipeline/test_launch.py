@@ -9,7 +9,6 @@ storage (run and event log databases, compressed snapshots included) nor in the 
 import contextlib
 import os
 import sqlite3
-import subprocess
 import zlib
 from pathlib import Path
 
@@ -17,11 +16,11 @@ import pytest
 
 from harvest.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
+from tests.conftest import launch_nightly
 from tests.servers import Faults, serve
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 KEY = "secret-test-key"
 FAULTS = Faults(error_rate=0.10, throttle_rate=0.05, retry_after_s=1, cutoff_rate=0.05, repeat_rate=0.2)
 
@@ -60,15 +59,7 @@ def test_dg_launch_survives_a_misbehaving_server_and_never_shows_the_key(tmp_pat
         }
         for name in ("WALTERS_EXPORTS_URL", "ARTIC_API_URL"):
             env.pop(name, None)
-        done = subprocess.run(
-            ["uv", "run", "dg", "launch", "--job", "nightly"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        done = launch_nightly(env)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-5000:]
     # The server did misbehave in every way the test promises.

@@ -1,0 +1,109 @@
+"""Where the pipeline's files live: a local folder, or object storage behind an fsspec URL.
+
+``DATA_DIR`` is a folder (the default, ``data``) or a URL such as ``s3://bucket/prefix``. The lake's
+Parquet is read and written there directly (Polars reaches object storage natively, streaming; its
+credentials and endpoint come from the standard AWS variables). What only reads local files (DuckDB
+without its network extension, which cannot be installed offline) gets local copies in a scratch
+folder, and what is published is written to scratch and then put in place in one step:
+
+- on local disk, one rename (``os.replace``) on the same file system;
+- on object storage, one upload: S3 shows an object only once its PUT (or multipart upload) is
+  complete, so readers never see half a file and an interrupted upload leaves the old object.
+
+No step relies on another step's local files: each step may run in its own process or container.
+"""
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Generator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from upath import UPath
+
+K = TypeVar("K")
+
+
+class StorageUnavailable(RuntimeError):
+    """DATA_DIR cannot be written: wrong endpoint, credentials or bucket."""
+
+
+def storage_root(data_dir: str) -> UPath:
+    """``data_dir`` as a path: a local folder made absolute, or the URL as given."""
+    root = UPath(data_dir)
+    return UPath(Path(data_dir).resolve()) if is_local(root) else root
+
+
+def is_local(path: UPath | Path) -> bool:
+    """Whether ``path`` is on this machine's file system (a plain path, not a URL)."""
+    return isinstance(path, Path)
+
+
+def check_writable(root: UPath) -> None:
+    """Fail now, naming ``root``, unless a file can be written under it and removed again.
+
+    Run before any work, so that an unreachable endpoint, wrong credentials or a missing bucket is
+    one clear error instead of a harvest's worth of work lost at its first write. The message names
+    the URL and the storage's own reason (never a credential: those live in the environment)."""
+    if is_local(root):
+        return  # a local folder is created when first written
+    probe = root / f".writable-{uuid.uuid4().hex}"  # one per process: steps may check at once
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except Exception as error:
+        reason = str(error).strip() or type(error).__name__
+        raise StorageUnavailable(
+            f"Cannot write to {root} (DATA_DIR): {reason}. Check the URL's bucket, the endpoint "
+            "(AWS_ENDPOINT_URL) and the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)."
+        ) from None
+
+
+def forget_listings(path: UPath) -> None:
+    """Drop what the file system object remembers of ``path``'s folder: other processes (Polars,
+    other steps) write the lake, and a remembered listing would hide their files."""
+    if not is_local(path):
+        path.fs.invalidate_cache(path.parent.path)
+
+
+@contextmanager
+def publishing(target: UPath) -> Generator[Path]:
+    """A local scratch path to write ``target`` into; put in place in one step when the block ends
+    without an error, else ``target`` stays as it was. Nothing else is left behind either way (a
+    database's write-ahead log included)."""
+    if is_local(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A folder of its own beside the target: same file system (the swap is a rename), and
+        # whatever the writer leaves beside its file goes with the folder.
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=str(target.parent)))
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix=f"publishing-{target.name}."))
+    try:
+        yield scratch / target.name
+        if is_local(target):
+            os.replace(scratch / target.name, str(target))
+        else:
+            target.fs.put_file(str(scratch / target.name), target.path)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def local_copies(paths: Mapping[K, UPath]) -> Generator[dict[K, Path]]:
+    """Local files holding ``paths`` for the duration of the block: the files themselves on local
+    disk; on object storage, copies downloaded into a scratch folder removed when the block ends."""
+    if all(is_local(path) for path in paths.values()):
+        yield {key: Path(str(path)) for key, path in paths.items()}
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="local-copies."))
+    try:
+        copies = {}
+        for number, (key, path) in enumerate(paths.items()):
+            copies[key] = scratch / f"{number}-{path.name}"
+            path.fs.get_file(path.path, str(copies[key]))
+        yield copies
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
