@@ -54,7 +54,7 @@ def publish_checked(
                 failed.append(f"{check_name}: {details}")
         if failed:
             raise ExportCheckFailed(f"{name} not published: " + "; ".join(failed))
-        by_source = checks.counts_by_source(checks.scan_documents(scratch))
+        by_source = checks.counts_by_source(scratch)
         metadata["preview"] = dg.MetadataValue.md(checks.preview(scratch))
     metadata["dagster/row_count"] = dg.MetadataValue.int(int(by_source["documents"].sum()))
     metadata["documents_by_source"] = dg.MetadataValue.md(markdown_table(by_source))
@@ -76,7 +76,7 @@ def _metadata(details: dict[str, Any]) -> dict[str, Any]:
 
 def _specs(asset: str, export_checks: dict[str, checks.Check]) -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(name, asset=asset, description=(check.__doc__ or name).strip())
+        dg.AssetCheckSpec(name, asset=asset, description=check.description)
         for name, check in export_checks.items()
     ]
 

@@ -232,11 +232,23 @@ def _representation() -> pl.Expr:
 
 
 def object_links(
-    object_agents: pl.LazyFrame, agents: pl.LazyFrame, images: pl.LazyFrame, *, base_url: str
+    object_agents: pl.LazyFrame,
+    agents: pl.LazyFrame,
+    images: pl.LazyFrame,
+    *,
+    base_url: str,
+    object_keys: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """One row per object_key that has agents or images: ``credits``, ``image_urls``,
-    ``sized_images`` (narrow values; ``object_documents`` turns them into JSON)."""
-    credits = _credits(object_agents, with_agent_types(agents, object_agents), base_url.rstrip("/"))
+    ``sized_images`` (narrow values; ``object_documents`` turns them into JSON).
+
+    With ``object_keys`` (a column ``object_key``), only those objects' rows: the aggregation then
+    holds only theirs. An agent's type still comes from every object's credits."""
+    typed_agents = with_agent_types(agents, object_agents)
+    if object_keys is not None:
+        object_agents = object_agents.join(object_keys, on="object_key", how="semi")
+        images = images.join(object_keys, on="object_key", how="semi")
+    credits = _credits(object_agents, typed_agents, base_url.rstrip("/"))
     return credits.join(_images(images), on="object_key", how="full", coalesce=True)
 
 
