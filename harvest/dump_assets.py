@@ -9,7 +9,7 @@ clean function fires on more than its share of the records.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -18,15 +18,13 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import read_json_records
+from harvest.museum import Clean
 from harvest.sources import DumpLocation
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
 from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
-# The source's clean function as the harvest applies it to find the record-level issues:
-# (raw frame, latest plausible year) -> the clean records with their ``issues``.
-Clean = Callable[[pl.LazyFrame, int], pl.LazyFrame]
 
 
 def json_dump_asset(

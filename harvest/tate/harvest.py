@@ -1,8 +1,7 @@
 """Tate harvest: artworks and artists from the collection's dump (``TATE_COLLECTION_URL``)."""
 
 from harvest.dump_assets import json_dump_asset
-from harvest.tate import SHIPPED_SAMPLE
-from harvest.tate.clean import clean_tate_artists, clean_tate_artworks
+from harvest.tate import MUSEUM, SHIPPED_SAMPLE
 from harvest.tate.schemas import TATE_ARTIST_SCHEMA, TATE_ARTWORK_SCHEMA, TateArtistsRaw, TateArtworksRaw
 
 assets = [
@@ -12,7 +11,7 @@ assets = [
         SHIPPED_SAMPLE,
         TATE_ARTWORK_SCHEMA,
         TateArtworksRaw,
-        lambda raw, year: clean_tate_artworks(raw, latest_year=year),
+        MUSEUM.objects.clean,
         label="acno",
         key="object_key",
         number="object_number",
@@ -23,7 +22,7 @@ assets = [
         SHIPPED_SAMPLE,
         TATE_ARTIST_SCHEMA,
         TateArtistsRaw,
-        lambda raw, year: clean_tate_artists(raw, latest_year=year),
+        MUSEUM.agents.clean,
         label="fc",
         key="agent_key",
     ),

@@ -25,6 +25,7 @@ from harvest.raw import (
 )
 from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import WaltersApi, WaltersExports
+from harvest.walters import MUSEUM
 from shared.checks import model_check
 from shared.metadata import harvest_metadata
 from shared.resources import Lakehouse
@@ -37,7 +38,6 @@ from shared.schemas.harvest import (
 )
 from shared.stages import lake_asset
 from transforms.issues import issue_rows
-from transforms.walters import clean_walters_objects
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 
@@ -65,7 +65,7 @@ def walters_objects_raw(
     ).sort("ObjectID")
     previous = lakehouse.snapshot("walters_objects_raw")
     frame = keep_harvested_at(previous, frame, key="ObjectID")
-    cleaned = clean_walters_objects(frame.lazy(), latest_year=harvested_at.year)
+    cleaned = MUSEUM.objects.clean(frame.lazy(), harvested_at.year)
     metadata = {
         **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
         **snapshot_changes(previous, frame, key="ObjectID"),

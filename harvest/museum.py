@@ -1,0 +1,67 @@
+"""What a museum is to the pipeline: one declaration, from which its assets, checks and resources
+are derived (transforms/assets.py, definitions.py, the benchmark, the README's table of sources).
+
+A declaration names no Dagster object directly: the harvest assets and the resources are built by
+functions it names, so reading the registry (the benchmark's stage processes do) loads no Dagster.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from shared.resources import Settings
+
+# A frame's clean function: (raw frame, latest plausible year) -> the clean frame. Pure (no IO,
+# no clock, no collect): the year is read where the clock may be read and passed in.
+Clean = Callable[[pl.LazyFrame, int], pl.LazyFrame]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One table a museum sends: its raw asset ``<museum>_<kind>_raw`` (built by the museum's
+    harvest), conformed by ``clean`` into ``<museum>_<kind>_clean`` (``description``: the clean
+    asset's, its grain and key)."""
+
+    kind: str
+    clean: Clean
+    description: str
+
+    def raw(self, museum: str) -> str:
+        return f"{museum}_{self.kind}_raw"
+
+    def cleaned(self, museum: str) -> str:
+        return f"{museum}_{self.kind}_clean"
+
+
+@dataclass(frozen=True)
+class Museum:
+    """A source of the collection.
+
+    - ``name``: the source name (the ``source`` column, the prefix of every key and asset name);
+      ``title``: the museum's name as the exports show it.
+    - ``objects`` and ``agents``: its objects and agents, conformed to CleanObjects and
+      CleanAgents and unioned with every other museum's.
+    - ``exhibitions`` and ``relationships``: optional frames, conformed to the collection's
+      exhibitions and related-object links.
+    - ``harvest``: builds the raw assets (one per frame, plus any the frames do not read) and their
+      checks; ``resources``: the Dagster resources those assets use, from the settings.
+    - ``sample``: the data shipped in the repository, harvested when no location is set.
+    """
+
+    name: str
+    title: str
+    objects: Frame
+    agents: Frame
+    harvest: Callable[[], tuple[Sequence[Any], Sequence[Any]]]
+    resources: Callable[["Settings"], Mapping[str, object]]
+    sample: str
+    exhibitions: Frame | None = None
+    relationships: Frame | None = None
+
+    @property
+    def frames(self) -> tuple[Frame, ...]:
+        optional = (self.exhibitions, self.relationships)
+        return (self.objects, self.agents, *(f for f in optional if f is not None))
