@@ -35,7 +35,7 @@ def make_definitions(settings: Settings, museums: Sequence[Museum] = ()) -> dg.D
     assets: list[dg.AssetsDefinition] = []
     checks: list[dg.AssetChecksDefinition] = []
     for built in (
-        *(m.harvest() for m in everyone),
+        *(m.harvest_assets() for m in everyone),
         *map(clean_assets, everyone),
         collection_assets(everyone),
     ):

@@ -18,7 +18,7 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import read_json_records
-from harvest.museum import Clean
+from harvest.museum import Clean, Museum
 from harvest.sources import DumpLocation
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
@@ -91,7 +91,46 @@ def json_dump_asset(
             key="id",
             new_fields=new_fields,
             metadata=metadata,
-            record_issues=issue_rows(clean(frame.lazy(), harvested_at.year), key=key, number=number),
+            record_issues=issue_rows(
+                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
+            ),
         )
 
     return _asset
+
+
+# What a dump says about one of its frames: the records' Polars schema, the raw Pandera model and
+# the field that names a record in an error (e.g. the accession number).
+DumpFrame = tuple[pl.Schema, type[pa.DataFrameModel], str]
+
+
+def json_dump_museum(
+    museum: Museum, shipped: Path, *, objects: DumpFrame, agents: DumpFrame
+) -> list[dg.AssetsDefinition]:
+    """The raw assets of a museum whose objects and agents come as one dump of JSON records (its
+    frames' kinds name the folders), each checked through the frame's clean function."""
+    object_schema, object_model, object_label = objects
+    agent_schema, agent_model, agent_label = agents
+    return [
+        json_dump_asset(
+            museum.name,
+            museum.objects.kind,
+            shipped,
+            object_schema,
+            object_model,
+            museum.objects.clean,
+            label=object_label,
+            key="object_key",
+            number="object_number",
+        ),
+        json_dump_asset(
+            museum.name,
+            museum.agents.kind,
+            shipped,
+            agent_schema,
+            agent_model,
+            museum.agents.clean,
+            label=agent_label,
+            key="agent_key",
+        ),
+    ]

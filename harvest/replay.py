@@ -6,7 +6,7 @@ tests/servers.py serves the same handler over a loopback socket. Records are ser
 given (the loaders return them exactly as the shipped files hold them), in the sources' own
 envelopes. Routes match the end of the path, so any base URL works.
 
-Walters (CONTRACT.md): `GET .../v1/objects?apikey=&Page=&pageSize=` in ObjectID order, Page
+Walters (the contract in the README): `GET .../v1/objects?apikey=&Page=&pageSize=` in ObjectID order, Page
 from 1, pageSize 25 by default (the museum's docs); `GET .../v1/objects/{id}` as `{"Data": ...}`.
 Query names match case-insensitively, as on the museum's ASP.NET server. A missing apikey is
 answered 401 in an error envelope: the replay's choice, the docs only say the key is required.

@@ -16,6 +16,7 @@ import polars as pl
 from upath import UPath
 
 from shared.io_manager import LakeIOManager
+from shared.lake import bound_memory
 from shared.storage import K, check_writable, forget_listings, local_copies, publishing, storage_root
 
 DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
@@ -40,6 +41,7 @@ class Settings:
 def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment); unset or empty means default."""
     env = os.environ if env is None else env
+    bound_memory()  # the lake's Polars settings, in every process that loads the definitions
     defaults = Settings()
 
     def get(name: str) -> str | None:

@@ -15,6 +15,7 @@ from harvest.museum import Frame, Museum
 from shared.checks import issues_check, model_check, references_check
 from shared.metadata import completeness_chart, issue_metadata, markdown_table, objects_per_century_chart
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
+from shared.schemas.common import of_source
 from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
 from shared.stages import lake_asset
 from transforms import model
@@ -42,7 +43,7 @@ def _clean_asset(museum: Museum, frame: Frame, model: type[pa.DataFrameModel] | 
         ins={"raw": dg.AssetIn(frame.raw(museum.name), dagster_type=_SCANNED)},
     )
     def _asset(raw: pl.LazyFrame) -> pl.LazyFrame:
-        return frame.clean(raw, _latest_year())
+        return frame.clean(raw, latest_year=_latest_year())
 
     return _asset
 
@@ -51,9 +52,10 @@ def clean_assets(museum: Museum) -> tuple[list[dg.AssetsDefinition], list[dg.Ass
     """The museum's clean assets, one per frame it declares, and their checks: objects and agents
     conform to the model (blocking) and stay within the record-level rules' thresholds (warning)."""
     objects, agents = museum.objects.cleaned(museum.name), museum.agents.cleaned(museum.name)
+    object_model, agent_model = of_source(CleanObjects, museum.name), of_source(CleanAgents, museum.name)
     assets = [
-        _clean_asset(museum, museum.objects, CleanObjects),
-        _clean_asset(museum, museum.agents, CleanAgents),
+        _clean_asset(museum, museum.objects, object_model),
+        _clean_asset(museum, museum.agents, agent_model),
         *(_clean_asset(museum, f, None) for f in (museum.exhibitions, museum.relationships) if f),
     ]
     checks = [

@@ -2,7 +2,7 @@
 (harvest.py), conformed by clean.py."""
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from shared.resources import Settings
 
 
-def clean_artworks(raw: pl.LazyFrame, latest_year: int) -> pl.LazyFrame:
+def clean_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     """The artworks with images on the IIIF server the API named in its config block, else on the
     museum's default one (a harvest whose API sent no config block has no ``iiif_url`` column)."""
     iiif_url = None
@@ -22,12 +22,6 @@ def clean_artworks(raw: pl.LazyFrame, latest_year: int) -> pl.LazyFrame:
     return clean.clean_artic_artworks(
         raw, iiif_url=iiif_url or clean.DEFAULT_IIIF_URL, latest_year=latest_year
     )
-
-
-def _harvest() -> tuple[list[Any], list[Any]]:
-    from harvest.artic import harvest  # Dagster, loaded only when the assets are built
-
-    return harvest.assets, harvest.asset_checks
 
 
 def _resources(settings: "Settings") -> Mapping[str, object]:
@@ -44,10 +38,10 @@ MUSEUM = Museum(
     ),
     agents=Frame(
         "agents",
-        lambda raw, year: clean.clean_artic_agents(raw, latest_year=year),
+        clean.clean_artic_agents,
         "Art Institute agents in the collection model.",
     ),
-    harvest=_harvest,
+    harvest=f"{__name__}.harvest",
     resources=_resources,
     sample="harvest/data/artic (API fixtures served by the replay)",
 )

@@ -20,6 +20,7 @@ from harvest.raw import (
     check_keys,
     checked_raw,
     failing_cleanly,
+    harvest_metadata,
     keep_harvested_at,
     raw_check_specs,
     records_to_frame,
@@ -28,7 +29,6 @@ from harvest.raw import (
 )
 from harvest.schemas import ARTIC_AGENT_FIELDS, ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_FIELDS, ARTIC_ARTWORK_SCHEMA
 from harvest.sources import ArticApi
-from shared.metadata import harvest_metadata
 from shared.resources import Lakehouse
 from shared.schemas.harvest import ArticAgentsRaw, ArticArtworksRaw
 from shared.stages import lake_asset
@@ -127,7 +127,9 @@ def _artic_asset(
             key="id",
             new_fields=unexpected_fields(harvest.records, schema),
             metadata=metadata,
-            record_issues=issue_rows(clean(frame.lazy(), harvested_at.year), key=key, number=number),
+            record_issues=issue_rows(
+                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
+            ),
         )
 
     return _asset

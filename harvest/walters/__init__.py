@@ -2,7 +2,7 @@
 relationships from its CSV exports (harvest.py), conformed by clean.py."""
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from harvest.exports import SHIPPED_EXPORTS
 from harvest.museum import Frame, Museum
@@ -10,12 +10,6 @@ from harvest.walters import clean
 
 if TYPE_CHECKING:
     from shared.resources import Settings
-
-
-def _harvest() -> tuple[list[Any], list[Any]]:
-    from harvest.walters import harvest  # Dagster, loaded only when the assets are built
-
-    return harvest.assets, harvest.asset_checks
 
 
 def _resources(settings: "Settings") -> Mapping[str, object]:
@@ -32,26 +26,26 @@ MUSEUM = Museum(
     title="The Walters Art Museum",
     objects=Frame(
         "objects",
-        lambda raw, year: clean.clean_walters_objects(raw, latest_year=year),
+        clean.clean_walters_objects,
         "Walters objects in the collection model: one row per object, text cleaned, dates and "
         "dimensions parsed, creators, places and images nested.",
     ),
     agents=Frame(
         "creators",
-        lambda raw, year: clean.clean_walters_creators(raw, latest_year=year),
+        clean.clean_walters_creators,
         "Walters creators export in the collection model: one row per CreatorID, life dates parsed.",
     ),
     exhibitions=Frame(
         "exhibitions",
-        lambda raw, _year: clean.clean_walters_exhibitions(raw),
+        lambda raw, *, latest_year: clean.clean_walters_exhibitions(raw),
         "Walters exhibitions export: one row per exhibition with the objects it showed.",
     ),
     relationships=Frame(
         "relationships",
-        lambda raw, _year: clean.clean_walters_relationships(raw),
+        lambda raw, *, latest_year: clean.clean_walters_relationships(raw),
         "Walters relationships export as directed links between objects.",
     ),
-    harvest=_harvest,
+    harvest=f"{__name__}.harvest",
     resources=_resources,
     sample=f"harvest/data/walters (API sample and CSV exports, {SHIPPED_EXPORTS.name})",
 )

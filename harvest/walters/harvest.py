@@ -17,6 +17,7 @@ from harvest.raw import (
     check_keys,
     checked_raw,
     failing_cleanly,
+    harvest_metadata,
     keep_harvested_at,
     raw_check_specs,
     records_to_frame,
@@ -27,7 +28,6 @@ from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import WaltersApi, WaltersExports
 from harvest.walters import MUSEUM
 from shared.checks import model_check
-from shared.metadata import harvest_metadata
 from shared.resources import Lakehouse
 from shared.schemas.harvest import (
     WaltersCollectionsRaw,
@@ -65,7 +65,7 @@ def walters_objects_raw(
     ).sort("ObjectID")
     previous = lakehouse.snapshot("walters_objects_raw")
     frame = keep_harvested_at(previous, frame, key="ObjectID")
-    cleaned = MUSEUM.objects.clean(frame.lazy(), harvested_at.year)
+    cleaned = MUSEUM.objects.clean(frame.lazy(), latest_year=harvested_at.year)
     metadata = {
         **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
         **snapshot_changes(previous, frame, key="ObjectID"),

@@ -67,7 +67,7 @@ def _scan(lake: "UPath", name: str):
 
 
 def _sink(lf, lake: "UPath", name: str) -> None:
-    # As the lake IO manager writes an asset (and with its scan settings, set on import).
+    # As the lake IO manager writes an asset (with its scan settings: bound_memory, in main).
     from shared.lake import sink_lake
 
     sink_lake(lf, str(lake / f"{name}.parquet"))
@@ -80,7 +80,7 @@ def stage_clean(lake: "UPath") -> None:
     for museum in MUSEUMS:
         for frame in museum.frames:
             _sink(
-                frame.clean(_scan(lake, frame.raw(museum.name)), LATEST_YEAR),
+                frame.clean(_scan(lake, frame.raw(museum.name)), latest_year=LATEST_YEAR),
                 lake,
                 frame.cleaned(museum.name),
             )
@@ -369,7 +369,10 @@ def main() -> None:
         parser.error("--nightly times `uv run dg launch --job nightly`, and uv is not on PATH")
 
     if args.stage:  # a child: run one stage, then report its own peak (VmHWM: this process only)
+        from shared.lake import bound_memory
         from shared.storage import storage_root
+
+        bound_memory()  # as the IO manager runs each stage
 
         reported = STAGES[args.stage](storage_root(args.lake))
         if reported is not None:
