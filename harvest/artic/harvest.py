@@ -14,6 +14,14 @@ import pandera.polars as pa
 import polars as pl
 
 from harvest.artic import MUSEUM
+from harvest.artic.schemas import (
+    ARTIC_AGENT_FIELDS,
+    ARTIC_AGENT_SCHEMA,
+    ARTIC_ARTWORK_FIELDS,
+    ARTIC_ARTWORK_SCHEMA,
+    ArticAgentsRaw,
+    ArticArtworksRaw,
+)
 from harvest.museum import Clean
 from harvest.pagination import harvest_artic
 from harvest.raw import (
@@ -27,10 +35,8 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
-from harvest.schemas import ARTIC_AGENT_FIELDS, ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_FIELDS, ARTIC_ARTWORK_SCHEMA
 from harvest.sources import ArticApi
 from shared.resources import Lakehouse
-from shared.schemas.harvest import ArticAgentsRaw, ArticArtworksRaw
 from shared.stages import lake_asset
 from transforms.issues import issue_rows
 

@@ -24,18 +24,18 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import WaltersApi, WaltersExports
 from harvest.walters import MUSEUM
-from shared.checks import model_check
-from shared.resources import Lakehouse
-from shared.schemas.harvest import (
+from harvest.walters.schemas import (
+    WALTERS_OBJECT_SCHEMA,
     WaltersCollectionsRaw,
     WaltersCreatorsRaw,
     WaltersExhibitionsRaw,
     WaltersObjectsRaw,
     WaltersRelationshipsRaw,
 )
+from shared.checks import model_check
+from shared.resources import Lakehouse
 from shared.stages import lake_asset
 from transforms.issues import issue_rows
 

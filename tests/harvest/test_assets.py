@@ -19,7 +19,6 @@ from harvest.artic.harvest import artic_agents_raw, artic_artworks_raw, latest_i
 from harvest.exports import EXPORT_NAMES, SHIPPED_EXPORTS
 from harvest.raw import checked_raw, records_to_frame
 from harvest.replay import ArticReplay, WaltersReplay, load_artic_records, load_walters_objects
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import ArticApi, WaltersApi, WaltersExports
 from harvest.walters.harvest import (
     walters_collections_raw,
@@ -28,8 +27,8 @@ from harvest.walters.harvest import (
     walters_objects_raw,
     walters_relationships_raw,
 )
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA, WaltersObjectsRaw
 from shared.resources import Settings
-from shared.schemas.harvest import WaltersObjectsRaw
 from tests.servers import Faults, serve
 from tests.variations import times_ten, vary
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import LATEST_YEAR
 from transforms.dates import parse_dates
 from transforms.issues import collect_issues

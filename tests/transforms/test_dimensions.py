@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
 from transforms.issues import ISSUE, collect_issues
 

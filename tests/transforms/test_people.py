@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import LATEST_YEAR
 from transforms.issues import ISSUE, collect_issues
 from transforms.people import OUTPUT_COLUMNS, parse_life_dates, split_display_name

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from transforms.text import (
     _decode_entities,
     _empty_to_null,
