@@ -35,9 +35,9 @@ import httpx
 
 from harvest.replay_search import Record, matches, sort_records
 
-DATA_DIR = Path(__file__).parent / "data"
-WALTERS_SAMPLE = DATA_DIR / "walters" / "objects-sample.jsonl.gz"
-ARTIC_DIR = DATA_DIR / "artic"
+# The museums' shipped data, each in its folder (harvest/<museum>/data).
+WALTERS_SAMPLE = Path(__file__).parent / "walters" / "data" / "objects-sample.jsonl.gz"
+ARTIC_DIR = Path(__file__).parent / "artic" / "data"
 # Base URLs for harvesters running over the replay transports (the host is never resolved).
 WALTERS_REPLAY_URL = "http://walters.replay"
 ARTIC_REPLAY_URL = "http://artic.replay/api/v1"

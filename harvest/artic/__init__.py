@@ -43,5 +43,5 @@ MUSEUM = Museum(
     ),
     harvest=f"{__name__}.harvest",
     resources=_resources,
-    sample="harvest/data/artic (API fixtures served by the replay)",
+    sample="data/ (API fixtures served by the replay, in this folder)",
 )

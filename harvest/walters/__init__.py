@@ -47,5 +47,5 @@ MUSEUM = Museum(
     ),
     harvest=f"{__name__}.harvest",
     resources=_resources,
-    sample=f"harvest/data/walters (API sample and CSV exports, {SHIPPED_EXPORTS.name})",
+    sample=f"{SHIPPED_EXPORTS.name}/ (API sample and CSV exports, in this folder)",
 )

@@ -20,8 +20,8 @@ from transforms.dates import parse_dates
 from transforms.issues import collect_issues
 
 ROOT = Path(__file__).resolve().parents[2]
-WALTERS_SAMPLE = ROOT / "harvest/data/walters/objects-sample.jsonl.gz"
-ARTIC_ARTWORKS = ROOT / "harvest/data/artic/artworks"
+WALTERS_SAMPLE = ROOT / "harvest/walters/data/objects-sample.jsonl.gz"
+ARTIC_ARTWORKS = ROOT / "harvest/artic/data/artworks"
 
 ADDED = [
     "date_start_year",

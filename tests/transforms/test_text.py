@@ -19,7 +19,7 @@ from transforms.text import (
     split_list,
 )
 
-WALTERS_SAMPLE = Path("harvest/data/walters/objects-sample.jsonl.gz")
+WALTERS_SAMPLE = Path("harvest/walters/data/objects-sample.jsonl.gz")
 
 
 def _apply(expr_fn: Callable[[pl.Expr], pl.Expr], values: Sequence[str | None]) -> list:
