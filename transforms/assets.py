@@ -17,7 +17,7 @@ from shared.metadata import completeness_chart, issue_metadata, markdown_table, 
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.common import of_source
 from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
-from shared.stages import lake_asset
+from shared.stages import ModelChecked, lake_asset
 from transforms import model
 from transforms.quirks import count_by_century, count_quirks
 
@@ -93,6 +93,7 @@ def collection_assets(
     # more (at a million objects, as long as the clean stage's floor) for a union its readers get
     # for free.
     collection_objects = _inputs(object_sources)
+    checked = ModelChecked()
 
     def _collection(sources: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
         """The objects of every source in one table, source after source."""
@@ -100,7 +101,12 @@ def collection_assets(
 
     # --- enrich: references resolved across sources ---------------------------------------------------
 
-    @lake_asset(stage="enrich", model=CollectionAgents, ins={**collection_objects, **_inputs(agent_sources)})
+    @checked.asset(
+        stage="enrich",
+        model=CollectionAgents,
+        check="Agent keys unique, every agent named",
+        ins={**collection_objects, **_inputs(agent_sources)},
+    )
     def collection_agents(**frames: pl.LazyFrame) -> pl.LazyFrame:
         """Agents of every source, plus an agent built from the object record (flagged) for every
         creator an object names that its source's agent list lacks: no creator is dropped."""
@@ -115,7 +121,12 @@ def collection_assets(
 
     # --- reshape: the flat tables of the analytics database ------------------------------------------
 
-    @lake_asset(stage="reshape", model=Objects, ins=collection_objects)
+    @checked.asset(
+        stage="reshape",
+        model=Objects,
+        check="The objects table as the database expects it, keys unique across sources",
+        ins=collection_objects,
+    )
     def objects(context: dg.AssetExecutionContext, **sources: pl.LazyFrame) -> pl.LazyFrame:
         """One row per object across sources (key object_key). Metadata: the quirks each source's
         records showed and how they were handled, completeness per column, objects per century."""
@@ -138,12 +149,17 @@ def collection_assets(
         )
         return model.flatten_objects(collection)
 
-    @lake_asset(stage="reshape", model=Agents)
+    @checked.asset(stage="reshape", model=Agents, check="The agents table as the database expects it")
     def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
         """One row per agent across sources (key agent_key); their issues go to record_issues."""
         return model.flatten_agents(collection_agents)
 
-    @lake_asset(stage="reshape", model=RecordIssues, ins=collection_objects)
+    @checked.asset(
+        stage="reshape",
+        model=RecordIssues,
+        check="One row per record, field and rule handled",
+        ins=collection_objects,
+    )
     def record_issues(
         context: dg.AssetExecutionContext, collection_agents: pl.LazyFrame, **objects: pl.LazyFrame
     ) -> pl.LazyFrame:
@@ -162,7 +178,12 @@ def collection_assets(
         )
         return issues
 
-    @lake_asset(stage="reshape", model=ObjectAgents, ins=collection_objects)
+    @checked.asset(
+        stage="reshape",
+        model=ObjectAgents,
+        check="One row per object, agent and role",
+        ins=collection_objects,
+    )
     def object_agents(**objects: pl.LazyFrame) -> pl.LazyFrame:
         """One row per (object_key, agent_key, role)."""
         return model.link_object_agents(_collection(objects))
@@ -225,30 +246,7 @@ def collection_assets(
     ]
 
     asset_checks = [
-        model_check(
-            "collection_agents",
-            CollectionAgents,
-            blocking=True,
-            description="Agent keys unique, every agent named",
-        ),
-        model_check(
-            "objects",
-            Objects,
-            blocking=True,
-            description="The objects table as the database expects it, keys unique across sources",
-        ),
-        model_check(
-            "agents", Agents, blocking=True, description="The agents table as the database expects it"
-        ),
-        model_check(
-            "object_agents", ObjectAgents, blocking=True, description="One row per object, agent and role"
-        ),
-        model_check(
-            "record_issues",
-            RecordIssues,
-            blocking=True,
-            description="One row per record, field and rule handled",
-        ),
+        *checked.checks,
         references_check("object_agents", "object_key", target="objects", target_column="object_key"),
         references_check("object_agents", "agent_key", target="agents", target_column="agent_key"),
     ]
