@@ -1,44 +1,53 @@
 """Everything Dagster runs, assembled in one place: read this file first.
 
 harvest -> clean -> enrich -> reshape -> output, one asset group per stage; the `nightly` job runs
-them all, `nightly_schedule` runs it every night.
+them all, `nightly_schedule` runs it every night. The museums' assets are derived from the
+registry (harvest/museums.py): each museum's harvest, its clean assets, and the collection over all
+of them.
 """
+
+from collections.abc import Sequence
 
 import dagster as dg
 
-from harvest import artic as artic_harvest
-from harvest import walters as walters_harvest
-from harvest.tate import harvest as tate_harvest
+from harvest.museum import Museum
+from harvest.museums import MUSEUMS
 from outputs import assets as output_assets
 from outputs import exchange_assets
 from shared.jobs import nightly, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
 from shared.sensors import sensors_for
-from transforms import assets as transform_assets
+from transforms.assets import clean_assets, collection_assets
 
 
-def make_definitions(settings: Settings) -> dg.Definitions:
-    """The project's definitions for ``settings``; tests build their own with a temporary DATA_DIR."""
+def resources_for(settings: Settings, museums: Sequence[Museum] = MUSEUMS) -> dict[str, object]:
+    """The resources every job uses: the lake's (shared.resources) and each museum's."""
+    resources = build_resources(settings)
+    for museum in museums:
+        resources.update(museum.resources(settings))
+    return resources
+
+
+def make_definitions(settings: Settings, museums: Sequence[Museum] = ()) -> dg.Definitions:
+    """The project's definitions for ``settings``, over the registered museums and ``museums``
+    (tests build their own with a temporary DATA_DIR, or with a made-up museum)."""
+    everyone = (*MUSEUMS, *museums)
+    assets: list[dg.AssetsDefinition] = []
+    checks: list[dg.AssetChecksDefinition] = []
+    for built in (
+        *(m.harvest_assets() for m in everyone),
+        *map(clean_assets, everyone),
+        collection_assets(everyone),
+    ):
+        assets.extend(built[0])
+        checks.extend(built[1])
     return dg.Definitions(
-        assets=[
-            *walters_harvest.assets,
-            *artic_harvest.assets,
-            *tate_harvest.assets,
-            *transform_assets.assets,
-            *output_assets.assets,
-            *exchange_assets.assets,
-        ],
-        asset_checks=[
-            *walters_harvest.asset_checks,
-            *artic_harvest.asset_checks,
-            *tate_harvest.asset_checks,
-            *transform_assets.asset_checks,
-            *output_assets.asset_checks,
-        ],
+        assets=[*assets, *output_assets.assets, *exchange_assets.assets],
+        asset_checks=[*checks, *output_assets.asset_checks],
         jobs=[nightly],
         schedules=[nightly_schedule_for(settings.timezone)],
         sensors=sensors_for(settings.failure_webhook_url),
-        resources=build_resources(settings),
+        resources=resources_for(settings, everyone),
     )
 
 

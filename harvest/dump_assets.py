@@ -9,7 +9,7 @@ clean function fires on more than its share of the records.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -18,15 +18,13 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import read_json_records
+from harvest.museum import Clean, Museum
 from harvest.sources import DumpLocation
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
 from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
-# The source's clean function as the harvest applies it to find the record-level issues:
-# (raw frame, latest plausible year) -> the clean records with their ``issues``.
-Clean = Callable[[pl.LazyFrame, int], pl.LazyFrame]
 
 
 def json_dump_asset(
@@ -93,7 +91,46 @@ def json_dump_asset(
             key="id",
             new_fields=new_fields,
             metadata=metadata,
-            record_issues=issue_rows(clean(frame.lazy(), harvested_at.year), key=key, number=number),
+            record_issues=issue_rows(
+                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
+            ),
         )
 
     return _asset
+
+
+# What a dump says about one of its frames: the records' Polars schema, the raw Pandera model and
+# the field that names a record in an error (e.g. the accession number).
+DumpFrame = tuple[pl.Schema, type[pa.DataFrameModel], str]
+
+
+def json_dump_museum(
+    museum: Museum, shipped: Path, *, objects: DumpFrame, agents: DumpFrame
+) -> list[dg.AssetsDefinition]:
+    """The raw assets of a museum whose objects and agents come as one dump of JSON records (its
+    frames' kinds name the folders), each checked through the frame's clean function."""
+    object_schema, object_model, object_label = objects
+    agent_schema, agent_model, agent_label = agents
+    return [
+        json_dump_asset(
+            museum.name,
+            museum.objects.kind,
+            shipped,
+            object_schema,
+            object_model,
+            museum.objects.clean,
+            label=object_label,
+            key="object_key",
+            number="object_number",
+        ),
+        json_dump_asset(
+            museum.name,
+            museum.agents.kind,
+            shipped,
+            agent_schema,
+            agent_model,
+            museum.agents.clean,
+            label=agent_label,
+            key="agent_key",
+        ),
+    ]

@@ -12,7 +12,7 @@ import polars as pl
 from harvest.http import HttpConfig, HttpHarvester
 
 EXPORT_NAMES = ("creators", "relationships", "exhibitions", "collections")
-SHIPPED_EXPORTS = Path(__file__).parent / "data" / "walters"
+SHIPPED_EXPORTS = Path(__file__).parent / "walters" / "data"
 
 
 def read_export(location: str, name: str) -> pl.DataFrame:

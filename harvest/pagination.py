@@ -1,6 +1,6 @@
 """Paging styles of the sources, and de-duplication of what they serve, over `HttpHarvester`.
 
-Walters (CONTRACT.md): `GET {base}/v1/objects?apikey=&Page=N&pageSize=S` from page 1; the
+Walters (the contract in the README): `GET {base}/v1/objects?apikey=&Page=N&pageSize=S` from page 1; the
 envelope has no total, only `NextPage`, so pages are fetched ahead `concurrency` at a time and
 the harvest stops at the first page with `NextPage` false or no `Items`.
 

@@ -22,6 +22,7 @@ import pandera.polars as pa
 import polars as pl
 
 from harvest.http import HarvestError
+from harvest.pagination import HarvestStats
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
 from shared.metadata import issue_metadata
@@ -262,4 +263,19 @@ def snapshot_changes(previous: pl.LazyFrame | None, current: pl.DataFrame, *, ke
                 "gone": gone.sort().head(10).to_list(),
             }
         ),
+    }
+
+
+def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
+    """What a harvest took: records, pages, requests, retries, duplicates dropped, speed."""
+    return {
+        "records": dg.MetadataValue.int(stats.records),
+        "pages": dg.MetadataValue.int(stats.pages),
+        "requests": dg.MetadataValue.int(stats.requests),
+        "retries": dg.MetadataValue.int(stats.retries),
+        "duplicates_dropped": dg.MetadataValue.int(stats.duplicates_dropped),
+        "duration_s": dg.MetadataValue.float(stats.duration_s),
+        "requests_per_s": dg.MetadataValue.float(stats.requests_per_s),
+        "statuses": dg.MetadataValue.json(dict(stats.statuses)),
+        "served_by": dg.MetadataValue.text("embedded replay of the shipped sample" if replay else "live API"),
     }

@@ -6,7 +6,7 @@ tests/servers.py serves the same handler over a loopback socket. Records are ser
 given (the loaders return them exactly as the shipped files hold them), in the sources' own
 envelopes. Routes match the end of the path, so any base URL works.
 
-Walters (CONTRACT.md): `GET .../v1/objects?apikey=&Page=&pageSize=` in ObjectID order, Page
+Walters (the contract in the README): `GET .../v1/objects?apikey=&Page=&pageSize=` in ObjectID order, Page
 from 1, pageSize 25 by default (the museum's docs); `GET .../v1/objects/{id}` as `{"Data": ...}`.
 Query names match case-insensitively, as on the museum's ASP.NET server. A missing apikey is
 answered 401 in an error envelope: the replay's choice, the docs only say the key is required.
@@ -35,9 +35,9 @@ import httpx
 
 from harvest.replay_search import Record, matches, sort_records
 
-DATA_DIR = Path(__file__).parent / "data"
-WALTERS_SAMPLE = DATA_DIR / "walters" / "objects-sample.jsonl.gz"
-ARTIC_DIR = DATA_DIR / "artic"
+# The museums' shipped data, each in its folder (harvest/<museum>/data).
+WALTERS_SAMPLE = Path(__file__).parent / "walters" / "data" / "objects-sample.jsonl.gz"
+ARTIC_DIR = Path(__file__).parent / "artic" / "data"
 # Base URLs for harvesters running over the replay transports (the host is never resolved).
 WALTERS_REPLAY_URL = "http://walters.replay"
 ARTIC_REPLAY_URL = "http://artic.replay/api/v1"

@@ -1,7 +1,8 @@
 """The sources as Dagster resources: where each API is, how hard to push it, and the offline default.
 
-With no base URL a source is the embedded replay of the data shipped in harvest/data, served
-through the same HTTP client code as a real server (an in-process transport instead of a socket).
+With no base URL a source is the embedded replay of the data shipped in the museum's folder
+(harvest/<museum>/data), served through the same HTTP client code as a real server (an in-process
+transport instead of a socket).
 """
 
 from typing import Any

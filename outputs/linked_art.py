@@ -20,6 +20,7 @@ source may write for the turn of the era, is written as it stands (0000).
 
 import polars as pl
 
+from harvest.museums import MUSEUMS as REGISTERED
 from outputs import vocabulary as aat
 from outputs.exchange import LINKED_ART_CONTEXT, entity_id, known_size, manifest_id
 from outputs.json_text import joined_array, json_array, json_object, number, one_item, value
@@ -27,8 +28,8 @@ from transforms.lookup import lookup
 
 IIIF_PRESENTATION = "http://iiif.io/api/presentation"
 IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
-# The current owner of each source's objects.
-MUSEUMS = {"walters": "The Walters Art Museum", "artic": "The Art Institute of Chicago", "tate": "Tate"}
+# The current owner of each source's objects: the registered museums' titles.
+MUSEUMS = {museum.name: museum.title for museum in REGISTERED}
 
 # An agent is a Group when its name says it is several people or a firm: a workshop, school,
 # circle, studio, manufactory, factory, company, family, atelier, brothers, "X and Y" or "X & Co".

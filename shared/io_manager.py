@@ -23,7 +23,7 @@ import polars as pl
 from dagster_polars import PolarsParquetIOManager
 from upath import UPath
 
-from shared.lake import sink_lake, write_lake
+from shared.lake import bound_memory, sink_lake, write_lake
 from shared.metadata import table_metadata
 from shared.storage import check_writable, is_local
 
@@ -47,6 +47,7 @@ class LakeIOManager(PolarsParquetIOManager):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         super().setup_for_execution(context)
+        bound_memory()
         check_writable(self._base_path)
 
     def make_directory(self, path: UPath) -> None:

@@ -1,7 +1,9 @@
 """How the lake's Parquet is written and scanned so that memory stays bounded at any size.
 
 Polars only (no dagster): the IO manager and the benchmark share it, and the benchmark's stage
-processes should not pay for importing dagster.
+processes should not pay for importing dagster. Importing it changes nothing: ``bound_memory``
+applies the process-wide settings, called where a process starts its work (``read_settings``, the
+IO manager's setup, the benchmark's stage processes).
 """
 
 import os
@@ -17,11 +19,19 @@ LAKE_ROW_GROUP_ROWS = 10_000
 #   far ahead of a slow transform and holds what it decoded (clean stage at 1M objects: 1.7 GB
 #   peak by default, 0.8 GB with 2, 0.6 GB with 1, all at the same wall time). Polars reads the
 #   variable per query; a value set by the user wins.
-os.environ.setdefault("POLARS_ROW_GROUP_PREFETCH_SIZE", "1")
+ROW_GROUP_PREFETCH = "1"
 # - Every collect (metadata aggregates, checks) runs on the streaming engine too: the in-memory
 #   engine loads each column it reads whole (completeness of 1M objects: 1.1 GB peak).
-if "POLARS_ENGINE_AFFINITY" not in os.environ:
-    pl.Config.set_engine_affinity("streaming")
+
+
+def bound_memory() -> None:
+    """Apply the process-wide Polars settings above to this process (idempotent); a value the
+    user set in the environment wins."""
+    os.environ.setdefault("POLARS_ROW_GROUP_PREFETCH_SIZE", ROW_GROUP_PREFETCH)
+    if "POLARS_ENGINE_AFFINITY" not in os.environ:
+        pl.Config.set_engine_affinity("streaming")
+
+
 # - Shared subplans are not cached. With caching on, a plan that reads a table twice (its
 #   distinct dates to parse each once, then the wide rows to join them to) makes the engine
 #   buffer every wide row until the narrow branch has finished; without it, the table is simply

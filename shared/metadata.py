@@ -15,8 +15,6 @@ import altair as alt
 import dagster as dg
 import polars as pl
 
-from harvest.pagination import HarvestStats
-
 PREVIEW_ROWS = 5
 PREVIEW_TEXT_CHARS = 60
 
@@ -123,21 +121,6 @@ def objects_per_century_chart(per_century: pl.DataFrame) -> dg.MetadataValue:
         .properties(width=520, height=220)
     )
     return chart_markdown(chart, title="Objects per century")
-
-
-def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
-    """What a harvest took: records, pages, requests, retries, duplicates dropped, speed."""
-    return {
-        "records": dg.MetadataValue.int(stats.records),
-        "pages": dg.MetadataValue.int(stats.pages),
-        "requests": dg.MetadataValue.int(stats.requests),
-        "retries": dg.MetadataValue.int(stats.retries),
-        "duplicates_dropped": dg.MetadataValue.int(stats.duplicates_dropped),
-        "duration_s": dg.MetadataValue.float(stats.duration_s),
-        "requests_per_s": dg.MetadataValue.float(stats.requests_per_s),
-        "statuses": dg.MetadataValue.json(dict(stats.statuses)),
-        "served_by": dg.MetadataValue.text("embedded replay of the shipped sample" if replay else "live API"),
-    }
 
 
 def issue_metadata(counts: pl.DataFrame, first: pl.DataFrame) -> dict[str, Any]:

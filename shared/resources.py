@@ -15,8 +15,8 @@ import dagster as dg
 import polars as pl
 from upath import UPath
 
-from harvest.sources import ArticApi, DumpLocation, WaltersApi, WaltersExports
 from shared.io_manager import LakeIOManager
+from shared.lake import bound_memory
 from shared.storage import K, check_writable, forget_listings, local_copies, publishing, storage_root
 
 DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
@@ -41,6 +41,7 @@ class Settings:
 def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment); unset or empty means default."""
     env = os.environ if env is None else env
+    bound_memory()  # the lake's Polars settings, in every process that loads the definitions
     defaults = Settings()
 
     def get(name: str) -> str | None:
@@ -122,14 +123,10 @@ class PublicIds(dg.ConfigurableResource):
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
-    """The resources every job uses."""
+    """The resources of the lake every job uses (each museum adds its own: harvest.museums)."""
     lakehouse = Lakehouse(data_dir=settings.data_dir)
     return {
         "lakehouse": lakehouse,
         "public_ids": PublicIds(base_url=settings.public_base_url),
         "io_manager": LakeIOManager(base_dir=str(lakehouse.lake_dir)),
-        "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
-        "walters_exports": WaltersExports(location=settings.walters_exports_url),
-        "artic_api": ArticApi(base_url=settings.artic_api_url),
-        "tate_dump": DumpLocation(location=settings.tate_collection_url),
     }

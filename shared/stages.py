@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 import pandera.polars as pa
 
+from shared.checks import model_check
 from shared.schemas import column_descriptions
 
 OWNERS = ["team:collections-data"]
@@ -37,3 +38,25 @@ def lake_asset(
         metadata={**described, **(metadata or {})},
         **kwargs,
     )
+
+
+class ModelChecked:
+    """Lake assets whose Pandera model, named once, gives both the column descriptions and a
+    blocking ``conforms_to_<model>`` check (collected in ``checks``)."""
+
+    def __init__(self) -> None:
+        self.checks: list[dg.AssetChecksDefinition] = []
+
+    def asset(
+        self, *, model: type[pa.DataFrameModel], check: str, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
+        """``lake_asset(model=model, ...)`` whose model check (``check``: what it asserts) joins ``checks``."""
+
+        def decorate(fn: Callable[..., Any]) -> dg.AssetsDefinition:
+            asset = lake_asset(model=model, **kwargs)(fn)
+            self.checks.append(
+                model_check(asset.key.to_user_string(), model, blocking=True, description=check)
+            )
+            return asset
+
+        return decorate

@@ -13,8 +13,8 @@ import pytest
 
 from harvest.raw import records_to_frame
 from harvest.replay import load_walters_objects
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
-from shared import lake  # noqa: F401 (the lake's Polars settings, as every stage runs with them)
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
+from shared.lake import bound_memory
 from tests.services import (
     POSTGRES_INSTALL,
     PostgresServer,
@@ -23,6 +23,8 @@ from tests.services import (
     postgres_server,
     s3_server,
 )
+
+bound_memory()  # the lake's Polars settings, as every stage runs with them
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 # The last plausible year the tests give the transforms (the assets read it from the clock).

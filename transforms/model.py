@@ -1,6 +1,6 @@
 """The collection model every source conforms to, and the enrich and reshape stages.
 
-Clean stage (per source, ``transforms.walters``/``transforms.artic``): one row per object with
+Clean stage (per source, ``harvest/<museum>/clean.py``): one row per object with
 its creators, places, images, exhibitions and related objects nested (``OBJECT_SCHEMA``), and one
 row per agent (``AGENT_SCHEMA``).
 Enrich stage: sources unioned (lazily, where read: ``union_sources``); creator references joined to

@@ -2,5 +2,28 @@
 
 from pathlib import Path
 
+from harvest.museum import Frame, Museum, dump_resources
+from harvest.tate import clean
+
 # A sample of github.com/tategallery/collection: 2,500 artworks and the 583 artists they name.
 SHIPPED_SAMPLE = Path(__file__).parent / "data" / "collection-sample.tar.gz"
+
+
+MUSEUM = Museum(
+    name="tate",
+    title="Tate",
+    objects=Frame(
+        "artworks",
+        clean.clean_tate_artworks,
+        "Tate artworks in the collection model: every contributor a creator with its role, sizes "
+        "from the dimensions text, the thumbnail as image.",
+    ),
+    agents=Frame(
+        "artists",
+        clean.clean_tate_artists,
+        "Tate artists in the collection model, with birth and death years and places.",
+    ),
+    harvest=f"{__name__}.harvest",
+    resources=dump_resources("tate", "tate_collection_url"),
+    sample="harvest/tate/data/collection-sample.tar.gz (2,500 artworks, 583 artists)",
+)

@@ -4,14 +4,14 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import PolarsData
 
-from shared.schemas.common import SOURCES, key_field, start_not_after_end, year_field
+from shared.schemas.common import key_field, source_field, start_not_after_end, year_field
 
 
 class CleanObjects(pa.DataFrameModel):
     """One row per object, conformed; nested creators, places and images kept."""
 
     object_key: str = key_field("`<source>:<source_id>`, e.g. `walters:7`, `artic:11`; unique across sources")
-    source: str = pa.Field(isin=SOURCES, description="Which museum the record came from")
+    source: str = source_field()
     source_id: str = pa.Field(description="The museum's own id of the object")
     title: str = pa.Field(str_length={"min_value": 1}, description="Title; never empty")
     title_is_fallback: bool = pa.Field(description="True where the title came from object name or number")
@@ -31,7 +31,7 @@ class CleanAgents(pa.DataFrameModel):
     """One row per agent (person, workshop, culture) of one source."""
 
     agent_key: str = key_field("`<source>:<source_id>`, unique across sources")
-    source: str = pa.Field(isin=SOURCES, description="Which museum the record came from")
+    source: str = source_field()
     source_id: str = pa.Field(description="The museum's own id (Walters: CreatorID)")
     name: str = pa.Field(nullable=True, description="Display name")
     birth_year: pl.Int32 = year_field("Year of birth, negative for BCE")

@@ -9,12 +9,27 @@ from pandera.polars import PolarsData
 
 from transforms.issues import EARLIEST_YEAR
 
-SOURCES = ["walters", "artic", "tate"]
-KEY_PATTERN = r"^(walters|artic|tate):\S+$"
+# A museum's name as the registry declares it (harvest/museums.py); each clean asset accepts only
+# its own museum's (``of_source``), so the shared models name no museum.
+SOURCE_PATTERN = r"^[a-z][a-z0-9_]*$"
+KEY_PATTERN = r"^[a-z][a-z0-9_]*:\S+$"
 # The plausible range the clean stage enforces (transforms.issues): the oldest objects in a museum
 # are prehistoric, none is from the future. A year outside it is nulled or replaced before these
 # checks, so they fail only when a rule is broken, never on a record the rules handled.
 MIN_YEAR, MAX_YEAR = EARLIEST_YEAR, dt.datetime.now(dt.UTC).year
+
+
+def source_field() -> Any:
+    return pa.Field(str_matches=SOURCE_PATTERN, description="Which museum the record came from")
+
+
+def of_source(model: type[pa.DataFrameModel], source: str) -> type[pa.DataFrameModel]:
+    """``model`` accepting only records of the museum ``source`` (same name, so its check is
+    still ``conforms_to_<model>``)."""
+    field = pa.Field(isin=[source], description=f"Which museum the record came from: {source}")
+    namespace = {"__annotations__": {"source": str}, "source": field, "__module__": model.__module__}
+    narrowed: type[pa.DataFrameModel] = type(model.__name__, (model,), namespace)
+    return narrowed
 
 
 def key_field(description: str, *, unique: bool = True) -> Any:

@@ -7,7 +7,7 @@ columns the database adds. Field descriptions here become the database's column 
 import pandera.polars as pa
 
 from shared.schemas.clean import CleanObjects, CollectionAgents
-from shared.schemas.common import SOURCES, key_field
+from shared.schemas.common import key_field, source_field
 from transforms.issues import KEPT, NULLED, REPLACED, RULES
 
 
@@ -62,7 +62,7 @@ class ObjectAgents(pa.DataFrameModel):
 class RecordIssues(pa.DataFrameModel):
     """One row per problem the pipeline found in a record and handled (a curator's to-do list)."""
 
-    source: str = pa.Field(isin=SOURCES, description="Which museum the record came from")
+    source: str = source_field()
     record_key: str = key_field("The record: its object_key or agent_key", unique=False)
     object_number: str = pa.Field(
         nullable=True, description="The object's accession number (null for agents)"

@@ -67,92 +67,55 @@ def _scan(lake: "UPath", name: str):
 
 
 def _sink(lf, lake: "UPath", name: str) -> None:
-    # As the lake IO manager writes an asset (and with its scan settings, set on import).
+    # As the lake IO manager writes an asset (with its scan settings: bound_memory, in main).
     from shared.lake import sink_lake
 
     sink_lake(lf, str(lake / f"{name}.parquet"))
 
 
 def stage_clean(lake: "UPath") -> None:
-    import polars as pl
+    # Every frame of every registered museum, as transforms.assets derives its clean assets.
+    from harvest.museums import MUSEUMS
 
-    from harvest.tate import clean as tate
-    from transforms import artic, walters
+    for museum in MUSEUMS:
+        for frame in museum.frames:
+            _sink(
+                frame.clean(_scan(lake, frame.raw(museum.name)), latest_year=LATEST_YEAR),
+                lake,
+                frame.cleaned(museum.name),
+            )
 
-    _sink(
-        walters.clean_walters_objects(_scan(lake, "walters_objects_raw"), latest_year=LATEST_YEAR),
-        lake,
-        "walters_objects_clean",
-    )
-    _sink(
-        walters.clean_walters_creators(_scan(lake, "walters_creators_raw"), latest_year=LATEST_YEAR),
-        lake,
-        "walters_creators_clean",
-    )
-    _sink(
-        walters.clean_walters_exhibitions(_scan(lake, "walters_exhibitions_raw")),
-        lake,
-        "walters_exhibitions_clean",
-    )
-    _sink(
-        walters.clean_walters_relationships(_scan(lake, "walters_relationships_raw")),
-        lake,
-        "walters_relationships_clean",
-    )
-    raw = _scan(lake, "artic_artworks_raw")
-    names = raw.collect_schema().names()
-    iiif = None
-    if "iiif_url" in names:
-        iiif = raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
-    _sink(
-        artic.clean_artic_artworks(raw, iiif_url=iiif or artic.DEFAULT_IIIF_URL, latest_year=LATEST_YEAR),
-        lake,
-        "artic_artworks_clean",
-    )
-    _sink(
-        artic.clean_artic_agents(_scan(lake, "artic_agents_raw"), latest_year=LATEST_YEAR),
-        lake,
-        "artic_agents_clean",
-    )
-    _sink(
-        tate.clean_tate_artworks(_scan(lake, "tate_artworks_raw"), latest_year=LATEST_YEAR),
-        lake,
-        "tate_artworks_clean",
-    )
-    _sink(
-        tate.clean_tate_artists(_scan(lake, "tate_artists_raw"), latest_year=LATEST_YEAR),
-        lake,
-        "tate_artists_clean",
-    )
+
+def _union(lake: "UPath", names: list[str]):
+    from transforms import model
+
+    return model.union_sources(*(_scan(lake, name) for name in names))
 
 
 def _collection_objects(lake: "UPath"):
-    # As transforms.assets reads them (OBJECT_SOURCES, not imported: it would load dagster into the
-    # measured process): every source's clean objects, unioned lazily.
-    from transforms import model
+    # As transforms.assets reads them (not imported: it would load dagster into the measured
+    # process): every museum's clean objects, unioned lazily.
+    from harvest.museums import MUSEUMS
 
-    sources = ("walters_objects_clean", "artic_artworks_clean", "tate_artworks_clean")
-    return model.union_sources(*(_scan(lake, name) for name in sources))
+    return _union(lake, [m.objects.cleaned(m.name) for m in MUSEUMS])
 
 
 def stage_enrich(lake: "UPath") -> None:
+    from harvest.museums import MUSEUMS
     from transforms import model
 
-    agents = model.union_sources(
-        *(
-            _scan(lake, name)
-            for name in ("walters_creators_clean", "artic_agents_clean", "tate_artists_clean")
-        )
-    )
+    agents = _union(lake, [m.agents.cleaned(m.name) for m in MUSEUMS])
     _sink(
         model.complete_agents(agents, _collection_objects(lake), latest_year=LATEST_YEAR),
         lake,
         "collection_agents",
     )
-    _sink(_scan(lake, "walters_exhibitions_clean"), lake, "collection_exhibitions")
+    exhibitions = [m.exhibitions.cleaned(m.name) for m in MUSEUMS if m.exhibitions]
+    _sink(_union(lake, exhibitions), lake, "collection_exhibitions")
 
 
 def stage_reshape(lake: "UPath") -> None:
+    from harvest.museums import MUSEUMS
     from transforms import model
 
     def objects():
@@ -168,11 +131,8 @@ def stage_reshape(lake: "UPath") -> None:
     _sink(model.extract_images(objects()), lake, "images")
     _sink(model.extract_exhibitions(objects(), exhibitions), lake, "exhibitions")
     _sink(model.link_object_exhibitions(objects(), exhibitions), lake, "object_exhibitions")
-    _sink(
-        model.link_related_objects(objects(), _scan(lake, "walters_relationships_clean")),
-        lake,
-        "related_objects",
-    )
+    relationships = [m.relationships.cleaned(m.name) for m in MUSEUMS if m.relationships]
+    _sink(model.link_related_objects(objects(), _union(lake, relationships)), lake, "related_objects")
     _sink(model.count_by(objects(), "classification"), lake, "classifications")
     _sink(model.count_by(objects(), "department"), lake, "departments")
 
@@ -409,7 +369,10 @@ def main() -> None:
         parser.error("--nightly times `uv run dg launch --job nightly`, and uv is not on PATH")
 
     if args.stage:  # a child: run one stage, then report its own peak (VmHWM: this process only)
+        from shared.lake import bound_memory
         from shared.storage import storage_root
+
+        bound_memory()  # as the IO manager runs each stage
 
         reported = STAGES[args.stage](storage_root(args.lake))
         if reported is not None:

@@ -14,21 +14,21 @@ import httpx
 import polars as pl
 import pytest
 
-from harvest.artic import artic_agents_raw, artic_artworks_raw, latest_instant
+from definitions import resources_for
+from harvest.artic.harvest import artic_agents_raw, artic_artworks_raw, latest_instant
 from harvest.exports import EXPORT_NAMES, SHIPPED_EXPORTS
 from harvest.raw import checked_raw, records_to_frame
 from harvest.replay import ArticReplay, WaltersReplay, load_artic_records, load_walters_objects
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import ArticApi, WaltersApi, WaltersExports
-from harvest.walters import (
+from harvest.walters.harvest import (
     walters_collections_raw,
     walters_creators_raw,
     walters_exhibitions_raw,
     walters_objects_raw,
     walters_relationships_raw,
 )
-from shared.resources import Settings, build_resources
-from shared.schemas.harvest import WaltersObjectsRaw
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA, WaltersObjectsRaw
+from shared.resources import Settings
 from tests.servers import Faults, serve
 from tests.variations import times_ten, vary
 
@@ -61,7 +61,7 @@ class Swappable:
 
 
 def resources(data_dir: Path, **overrides: Any) -> dict[str, Any]:
-    return {**build_resources(Settings(data_dir=str(data_dir))), **overrides}
+    return {**resources_for(Settings(data_dir=str(data_dir))), **overrides}
 
 
 def walters_api(url: str) -> WaltersApi:
@@ -355,7 +355,7 @@ def test_a_key_from_the_environment_is_stored_by_name_only(monkeypatch: pytest.M
     settings = read_settings()
     snapshot = serialize_value(make_definitions(settings).resolve_job_def("nightly").get_job_snapshot())
     assert KEY not in snapshot and "WALTERS_API_KEY" in snapshot
-    with dg.build_resources({"walters_api": build_resources(settings)["walters_api"]}) as built:
+    with dg.build_resources({"walters_api": resources_for(settings)["walters_api"]}) as built:
         assert built.walters_api.key() == KEY
         with built.walters_api.harvester() as http:
             assert http.config.params == {"apikey": KEY}

@@ -6,10 +6,10 @@ import json
 import httpx
 import pytest
 
+from harvest.artic.schemas import ARTIC_ARTWORK_FIELDS
 from harvest.http import HarvestError, HttpConfig, HttpHarvester
 from harvest.pagination import Page, artic_pages, collect, harvest_artic, walters_pages
 from harvest.replay import ArticReplay, load_artic_records
-from harvest.schemas import ARTIC_ARTWORK_FIELDS
 from tests.servers import serve
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from harvest.artic.schemas import ARTIC_AGENT_FIELDS
 from harvest.http import HttpConfig, HttpHarvester
 from harvest.pagination import harvest_artic, harvest_walters
 from harvest.replay import (
@@ -22,7 +23,6 @@ from harvest.replay import (
     load_walters_objects,
     walters_replay_transport,
 )
-from harvest.schemas import ARTIC_AGENT_FIELDS
 from tests.servers import serve
 
 

@@ -82,3 +82,16 @@ def test_transform_modules_are_pure() -> None:
                 assert not any(n.split(".")[0] in forbidden_imports for n in names), (path, names)
             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 assert node.attr not in forbidden_calls, (path, node.lineno, node.attr)
+
+
+def test_the_readme_lists_every_registered_museum_and_its_assets_exist() -> None:
+    from pathlib import Path
+
+    from harvest.museums import MUSEUMS
+
+    readme = Path("README.md").read_text()
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    for museum in MUSEUMS:
+        assert f"| {museum.title} | `harvest/{museum.name}/` |" in readme, museum.name
+        for frame in museum.frames:
+            assert {frame.raw(museum.name), frame.cleaned(museum.name)} <= keys, (museum.name, frame.kind)

@@ -15,16 +15,14 @@ from tests.conftest import run_nightly
 
 pytestmark = pytest.mark.slow
 
-SHIPPED = Path("harvest/data")
-
 
 def _sample_object_ids() -> set[int]:
-    with gzip.open(SHIPPED / "walters" / "objects-sample.jsonl.gz", "rt") as lines:
+    with gzip.open(Path("harvest/walters/data/objects-sample.jsonl.gz"), "rt") as lines:
         return {json.loads(line)["ObjectID"] for line in lines}
 
 
 def _artic_ids() -> set[int]:
-    return {int(p.stem) for p in (SHIPPED / "artic" / "artworks").glob("*.json")}
+    return {int(p.stem) for p in Path("harvest/artic/data/artworks").glob("*.json")}
 
 
 def _tate_artworks() -> list[dict]:
@@ -102,7 +100,7 @@ def test_every_creator_reference_links_to_an_agent(
     assert links > 2000 and dangling_agents == 0 and dangling_objects == 0
     # Every (object, creator) pair the source records name is in object_agents.
     expected = set()
-    with gzip.open(SHIPPED / "walters" / "objects-sample.jsonl.gz", "rt") as lines:
+    with gzip.open(Path("harvest/walters/data/objects-sample.jsonl.gz"), "rt") as lines:
         for line in lines:
             record = json.loads(line)
             for creator in record["Creators"] or []:

@@ -10,10 +10,11 @@ import httpx
 import polars as pl
 import pytest
 
+from definitions import resources_for
 from harvest.sources import DumpLocation
 from harvest.tate import SHIPPED_SAMPLE
 from harvest.tate.harvest import assets as tate_assets
-from shared.resources import Settings, build_resources
+from shared.resources import Settings
 from tests.servers import serve
 
 ASSETS = tate_assets
@@ -21,7 +22,7 @@ ASSETS = tate_assets
 
 def materialize(data_dir: Path, location: str | None = None) -> dg.ExecuteInProcessResult:
     resources = {
-        **build_resources(Settings(data_dir=str(data_dir))),
+        **resources_for(Settings(data_dir=str(data_dir))),
         "tate_dump": DumpLocation(location=location),
     }
     return dg.materialize(

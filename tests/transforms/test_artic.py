@@ -5,11 +5,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from harvest.artic.clean import clean_artic_agents, clean_artic_artworks
+from harvest.artic.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records
-from harvest.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from tests.conftest import HARVESTED_AT, LATEST_YEAR
-from transforms.artic import clean_artic_agents, clean_artic_artworks
 
 IIIF = "https://www.artic.edu/iiif/2"
 

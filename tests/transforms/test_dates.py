@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import LATEST_YEAR
 from transforms.dates import parse_dates
 from transforms.issues import collect_issues
 
 ROOT = Path(__file__).resolve().parents[2]
-WALTERS_SAMPLE = ROOT / "harvest/data/walters/objects-sample.jsonl.gz"
-ARTIC_ARTWORKS = ROOT / "harvest/data/artic/artworks"
+WALTERS_SAMPLE = ROOT / "harvest/walters/data/objects-sample.jsonl.gz"
+ARTIC_ARTWORKS = ROOT / "harvest/artic/data/artworks"
 
 ADDED = [
     "date_start_year",

@@ -7,12 +7,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
 from transforms.issues import ISSUE, collect_issues
 
-WALTERS_SAMPLE = Path("harvest/data/walters/objects-sample.jsonl.gz")
-AIC_ARTWORKS = sorted(Path("harvest/data/artic/artworks").glob("*.json"))
+WALTERS_SAMPLE = Path("harvest/walters/data/objects-sample.jsonl.gz")
+AIC_ARTWORKS = sorted(Path("harvest/artic/data/artworks").glob("*.json"))
 
 H, W, D, DIAM, L = OUTPUT_COLUMNS
 

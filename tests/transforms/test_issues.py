@@ -8,11 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harvest.artic.clean import clean_artic_agents, clean_artic_artworks
+from harvest.artic.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records, load_walters_objects
-from harvest.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA, WALTERS_OBJECT_SCHEMA
+from harvest.walters.clean import clean_walters_objects
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import HARVESTED_AT, LATEST_YEAR
-from transforms.artic import clean_artic_agents, clean_artic_artworks
 from transforms.dates import parse_dates
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
 from transforms.issues import (
@@ -25,7 +27,6 @@ from transforms.issues import (
 )
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, list_record_issues
 from transforms.people import parse_life_dates
-from transforms.walters import clean_walters_objects
 
 SCHEMA = {"DateText": pl.String, "DateBeginYear": pl.Int64, "DateEndYear": pl.Int64}
 

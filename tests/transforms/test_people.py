@@ -7,14 +7,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import LATEST_YEAR
 from transforms.issues import ISSUE, collect_issues
 from transforms.people import OUTPUT_COLUMNS, parse_life_dates, split_display_name
 
-CREATORS = Path("harvest/data/walters/creators.csv.gz")
-WALTERS_SAMPLE = Path("harvest/data/walters/objects-sample.jsonl.gz")
-AIC_ARTWORKS = sorted(Path("harvest/data/artic/artworks").glob("*.json"))
+CREATORS = Path("harvest/walters/data/creators.csv.gz")
+WALTERS_SAMPLE = Path("harvest/walters/data/objects-sample.jsonl.gz")
+AIC_ARTWORKS = sorted(Path("harvest/artic/data/artworks").glob("*.json"))
 YEARS = ("birth_year", "death_year", "active_start_year", "active_end_year")
 
 

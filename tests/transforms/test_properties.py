@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvest.raw import records_to_frame
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.clean import clean_walters_objects
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import LATEST_YEAR
 from transforms.model import complete_agents, flatten_objects, link_object_agents
-from transforms.walters import clean_walters_objects
 
 HARVESTED_AT = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
 # Real date texts from the sample mixed with junk, so the parser meets both.

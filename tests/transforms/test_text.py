@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from transforms.text import (
     _decode_entities,
     _empty_to_null,
@@ -19,7 +19,7 @@ from transforms.text import (
     split_list,
 )
 
-WALTERS_SAMPLE = Path("harvest/data/walters/objects-sample.jsonl.gz")
+WALTERS_SAMPLE = Path("harvest/walters/data/objects-sample.jsonl.gz")
 
 
 def _apply(expr_fn: Callable[[pl.Expr], pl.Expr], values: Sequence[str | None]) -> list:

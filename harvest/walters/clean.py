@@ -1,6 +1,6 @@
 """Walters Art Museum records conformed to the collection model (the clean stage).
 
-Input: raw v1 API object records as harvested (``harvest.schemas.WALTERS_OBJECT_SCHEMA`` plus
+Input: raw v1 API object records as harvested (``harvest.walters.schemas.WALTERS_OBJECT_SCHEMA`` plus
 provenance) and the raw CSV exports (all columns strings, as received). Output: one row per object
 or agent in the shapes of ``transforms.model``; nested lists stay nested until the reshape stage.
 """

@@ -7,30 +7,37 @@ re-harvests everything, which is also what a first run does.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
+from harvest.artic import MUSEUM
+from harvest.artic.schemas import (
+    ARTIC_AGENT_FIELDS,
+    ARTIC_AGENT_SCHEMA,
+    ARTIC_ARTWORK_FIELDS,
+    ARTIC_ARTWORK_SCHEMA,
+    ArticAgentsRaw,
+    ArticArtworksRaw,
+)
+from harvest.museum import Clean
 from harvest.pagination import harvest_artic
 from harvest.raw import (
     check_keys,
     checked_raw,
     failing_cleanly,
+    harvest_metadata,
     keep_harvested_at,
     raw_check_specs,
     records_to_frame,
     snapshot_changes,
     unexpected_fields,
 )
-from harvest.schemas import ARTIC_AGENT_FIELDS, ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_FIELDS, ARTIC_ARTWORK_SCHEMA
 from harvest.sources import ArticApi
-from shared.metadata import harvest_metadata
 from shared.resources import Lakehouse
-from shared.schemas.harvest import ArticAgentsRaw, ArticArtworksRaw
 from shared.stages import lake_asset
-from transforms.artic import DEFAULT_IIIF_URL, clean_artic_agents, clean_artic_artworks
 from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ArticRawFrame")
@@ -71,11 +78,6 @@ def _merge(previous: pl.LazyFrame | None, fresh: pl.DataFrame) -> pl.DataFrame:
         return fresh.sort("id")
     kept = previous.collect().join(fresh.select("id"), on="id", how="anti")
     return pl.concat([kept, fresh], how="diagonal_relaxed").sort("id")
-
-
-# A resource's clean function as the harvest applies it to find the record-level issues:
-# (raw frame, latest plausible year) -> the clean records with their ``issues``.
-Clean = Callable[[pl.LazyFrame, int], pl.LazyFrame]
 
 
 def _artic_asset(
@@ -131,7 +133,9 @@ def _artic_asset(
             key="id",
             new_fields=unexpected_fields(harvest.records, schema),
             metadata=metadata,
-            record_issues=issue_rows(clean(frame.lazy(), harvested_at.year), key=key, number=number),
+            record_issues=issue_rows(
+                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
+            ),
         )
 
     return _asset
@@ -142,8 +146,7 @@ artic_artworks_raw = _artic_asset(
     ARTIC_ARTWORK_SCHEMA,
     ARTIC_ARTWORK_FIELDS,
     ArticArtworksRaw,
-    # The image server does not change what the rules find.
-    lambda raw, year: clean_artic_artworks(raw, iiif_url=DEFAULT_IIIF_URL, latest_year=year),
+    MUSEUM.objects.clean,
     "object_key",
     "object_number",
 )
@@ -152,7 +155,7 @@ artic_agents_raw = _artic_asset(
     ARTIC_AGENT_SCHEMA,
     ARTIC_AGENT_FIELDS,
     ArticAgentsRaw,
-    lambda raw, year: clean_artic_agents(raw, latest_year=year),
+    MUSEUM.agents.clean,
     "agent_key",
 )
 

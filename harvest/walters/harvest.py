@@ -17,27 +17,27 @@ from harvest.raw import (
     check_keys,
     checked_raw,
     failing_cleanly,
+    harvest_metadata,
     keep_harvested_at,
     raw_check_specs,
     records_to_frame,
     snapshot_changes,
     unexpected_fields,
 )
-from harvest.schemas import WALTERS_OBJECT_SCHEMA
 from harvest.sources import WaltersApi, WaltersExports
-from shared.checks import model_check
-from shared.metadata import harvest_metadata
-from shared.resources import Lakehouse
-from shared.schemas.harvest import (
+from harvest.walters import MUSEUM
+from harvest.walters.schemas import (
+    WALTERS_OBJECT_SCHEMA,
     WaltersCollectionsRaw,
     WaltersCreatorsRaw,
     WaltersExhibitionsRaw,
     WaltersObjectsRaw,
     WaltersRelationshipsRaw,
 )
+from shared.checks import model_check
+from shared.resources import Lakehouse
 from shared.stages import lake_asset
 from transforms.issues import issue_rows
-from transforms.walters import clean_walters_objects
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 
@@ -65,7 +65,7 @@ def walters_objects_raw(
     ).sort("ObjectID")
     previous = lakehouse.snapshot("walters_objects_raw")
     frame = keep_harvested_at(previous, frame, key="ObjectID")
-    cleaned = clean_walters_objects(frame.lazy(), latest_year=harvested_at.year)
+    cleaned = MUSEUM.objects.clean(frame.lazy(), latest_year=harvested_at.year)
     metadata = {
         **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
         **snapshot_changes(previous, frame, key="ObjectID"),
@@ -81,7 +81,12 @@ def walters_objects_raw(
     )
 
 
-def _export_asset(name: str, model: type[pa.DataFrameModel], description: str) -> dg.AssetsDefinition:
+def _export_asset(
+    name: str, model: type[pa.DataFrameModel], description: str, rule: str
+) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    """Asset ``walters_<name>_raw``, the CSV export as received, and its blocking check against
+    ``model`` (``rule``: what the check asserts)."""
+
     @lake_asset(
         stage="harvest",
         kinds=("python", "csv", "parquet"),
@@ -92,20 +97,32 @@ def _export_asset(name: str, model: type[pa.DataFrameModel], description: str) -
     def _asset(walters_exports: WaltersExports) -> pl.DataFrame:
         return read_export(walters_exports.resolved, name)
 
-    return _asset
+    return _asset, model_check(f"walters_{name}_raw", model, blocking=True, description=rule)
 
 
-walters_creators_raw = _export_asset(
-    "creators", WaltersCreatorsRaw, "The Walters creators export as received (every column a string)."
+walters_creators_raw, _creators_check = _export_asset(
+    "creators",
+    WaltersCreatorsRaw,
+    "The Walters creators export as received (every column a string).",
+    "Every creator has a numeric id",
 )
-walters_relationships_raw = _export_asset(
-    "relationships", WaltersRelationshipsRaw, "The Walters object relationships export as received."
+walters_relationships_raw, _relationships_check = _export_asset(
+    "relationships",
+    WaltersRelationshipsRaw,
+    "The Walters object relationships export as received.",
+    "Both sides are ObjectIDs",
 )
-walters_exhibitions_raw = _export_asset(
-    "exhibitions", WaltersExhibitionsRaw, "The Walters exhibitions export as received."
+walters_exhibitions_raw, _exhibitions_check = _export_asset(
+    "exhibitions",
+    WaltersExhibitionsRaw,
+    "The Walters exhibitions export as received.",
+    "Every exhibition has a numeric id",
 )
-walters_collections_raw = _export_asset(
-    "collections", WaltersCollectionsRaw, "The Walters collections export as received."
+walters_collections_raw, _collections_check = _export_asset(
+    "collections",
+    WaltersCollectionsRaw,
+    "The Walters collections export as received.",
+    "Every collection has an id",
 )
 
 assets = [
@@ -115,30 +132,4 @@ assets = [
     walters_exhibitions_raw,
     walters_collections_raw,
 ]
-
-asset_checks = [
-    model_check(
-        "walters_creators_raw",
-        WaltersCreatorsRaw,
-        blocking=True,
-        description="Every creator has a numeric id",
-    ),
-    model_check(
-        "walters_relationships_raw",
-        WaltersRelationshipsRaw,
-        blocking=True,
-        description="Both sides are ObjectIDs",
-    ),
-    model_check(
-        "walters_exhibitions_raw",
-        WaltersExhibitionsRaw,
-        blocking=True,
-        description="Every exhibition has a numeric id",
-    ),
-    model_check(
-        "walters_collections_raw",
-        WaltersCollectionsRaw,
-        blocking=True,
-        description="Every collection has an id",
-    ),
-]
+asset_checks = [_creators_check, _relationships_check, _exhibitions_check, _collections_check]

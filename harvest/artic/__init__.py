@@ -1,0 +1,47 @@
+"""The Art Institute of Chicago: artworks and agents from its public API, incrementally
+(harvest.py), conformed by clean.py."""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from harvest.artic import clean
+from harvest.museum import Frame, Museum
+
+if TYPE_CHECKING:
+    from shared.resources import Settings
+
+
+def clean_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
+    """The artworks with images on the IIIF server the API named in its config block, else on the
+    museum's default one (a harvest whose API sent no config block has no ``iiif_url`` column)."""
+    iiif_url = None
+    if "iiif_url" in raw.collect_schema():
+        iiif_url = raw.select(pl.col("iiif_url").drop_nulls().first()).collect().item()
+    return clean.clean_artic_artworks(
+        raw, iiif_url=iiif_url or clean.DEFAULT_IIIF_URL, latest_year=latest_year
+    )
+
+
+def _resources(settings: "Settings") -> Mapping[str, object]:
+    from harvest.sources import ArticApi
+
+    return {"artic_api": ArticApi(base_url=settings.artic_api_url)}
+
+
+MUSEUM = Museum(
+    name="artic",
+    title="The Art Institute of Chicago",
+    objects=Frame(
+        "artworks", clean_artworks, "Art Institute artworks in the collection model, images as IIIF URLs."
+    ),
+    agents=Frame(
+        "agents",
+        clean.clean_artic_agents,
+        "Art Institute agents in the collection model.",
+    ),
+    harvest=f"{__name__}.harvest",
+    resources=_resources,
+    sample="data/ (API fixtures served by the replay, in this folder)",
+)

@@ -1,0 +1,51 @@
+"""The Walters Art Museum (Baltimore): objects from its v1 API, creators, exhibitions and
+relationships from its CSV exports (harvest.py), conformed by clean.py."""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from harvest.exports import SHIPPED_EXPORTS
+from harvest.museum import Frame, Museum
+from harvest.walters import clean
+
+if TYPE_CHECKING:
+    from shared.resources import Settings
+
+
+def _resources(settings: "Settings") -> Mapping[str, object]:
+    from harvest.sources import WaltersApi, WaltersExports
+
+    return {
+        "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
+        "walters_exports": WaltersExports(location=settings.walters_exports_url),
+    }
+
+
+MUSEUM = Museum(
+    name="walters",
+    title="The Walters Art Museum",
+    objects=Frame(
+        "objects",
+        clean.clean_walters_objects,
+        "Walters objects in the collection model: one row per object, text cleaned, dates and "
+        "dimensions parsed, creators, places and images nested.",
+    ),
+    agents=Frame(
+        "creators",
+        clean.clean_walters_creators,
+        "Walters creators export in the collection model: one row per CreatorID, life dates parsed.",
+    ),
+    exhibitions=Frame(
+        "exhibitions",
+        lambda raw, *, latest_year: clean.clean_walters_exhibitions(raw),
+        "Walters exhibitions export: one row per exhibition with the objects it showed.",
+    ),
+    relationships=Frame(
+        "relationships",
+        lambda raw, *, latest_year: clean.clean_walters_relationships(raw),
+        "Walters relationships export as directed links between objects.",
+    ),
+    harvest=f"{__name__}.harvest",
+    resources=_resources,
+    sample=f"{SHIPPED_EXPORTS.name}/ (API sample and CSV exports, in this folder)",
+)
