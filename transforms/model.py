@@ -147,6 +147,26 @@ IMAGE_ORDER = (~pl.element().struct.field("is_primary").fill_null(False)).cast(p
 )
 
 
+def source_key(source: str, expr: pl.Expr) -> pl.Expr:
+    """``<source>:<id>``: the key of a source's record (object, agent, place, image...) across sources."""
+    return pl.concat_str(pl.lit(f"{source}:"), expr.cast(pl.String))
+
+
+def parsed_columns() -> pl.Expr:
+    """What ``parse_dates`` and ``parse_dimensions`` added, and ``harvested_at``: passed through a
+    clean function's final select (``conform_to`` keeps only the model's columns)."""
+    return pl.col(
+        r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"
+    )
+
+
+def identity(source: str, id_column: str, *, key: str) -> dict[str, pl.Expr]:
+    """The columns that name a source's record: ``key`` (``object_key`` or ``agent_key``, from
+    ``source_key``), ``source`` and ``source_id`` (the source's own id, ``id_column``, as text)."""
+    own_id = pl.col(id_column)
+    return {key: source_key(source, own_id), "source": pl.lit(source), "source_id": own_id.cast(pl.String)}
+
+
 def untitled(key: pl.Expr) -> pl.Expr:
     """The last title fallback, when a record has no title, name or number: never empty."""
     return pl.concat_str(pl.lit("Untitled ("), key, pl.lit(")"))

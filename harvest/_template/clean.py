@@ -4,12 +4,12 @@ import polars as pl
 
 from transforms.dates import parse_dates
 from transforms.issues import pending_issues, plausible_or_null
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, titled
+from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, identity, source_key, titled
 from transforms.text import clean_label, clean_text
 
 
 def _key(source: str, expr: pl.Expr) -> pl.Expr:
-    return pl.concat_str(pl.lit(f"{source}:"), expr.cast(pl.String))
+    return source_key(source, expr)
 
 
 def clean_objects(raw: pl.LazyFrame, *, source: str, latest_year: int) -> pl.LazyFrame:
@@ -29,9 +29,7 @@ def clean_objects(raw: pl.LazyFrame, *, source: str, latest_year: int) -> pl.Laz
         pl.col(r"^date_.*$", "harvested_at"),
         pending_issues(),
         **titled("title", clean_text(pl.col("number")), key=_key(source, pl.col("id"))),
-        object_key=_key(source, pl.col("id")),
-        source=pl.lit(source),
-        source_id=pl.col("id").cast(pl.String),
+        **identity(source, "id", key="object_key"),
         object_number=clean_text(pl.col("number")),
         date_text=pl.col("date"),
         creators=creators,
@@ -46,9 +44,7 @@ def clean_agents(raw: pl.LazyFrame, *, source: str, latest_year: int) -> pl.Lazy
         pending_issues(),
         born_issue,
         died_issue,
-        agent_key=_key(source, pl.col("id")),
-        source=pl.lit(source),
-        source_id=pl.col("id").cast(pl.String),
+        **identity(source, "id", key="agent_key"),
         name=clean_text(pl.col("name")),
         birth_year=born,
         death_year=died,

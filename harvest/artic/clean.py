@@ -17,7 +17,15 @@ from transforms.issues import (
     with_issues,
 )
 from transforms.lists import distinct_elements
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, titled
+from transforms.model import (
+    AGENT_SCHEMA,
+    OBJECT_SCHEMA,
+    conform_to,
+    identity,
+    parsed_columns,
+    source_key,
+    titled,
+)
 from transforms.text import clean_label, clean_text
 
 SOURCE = "artic"
@@ -30,7 +38,7 @@ IIIF_IMAGE_PATH = "/full/843,/0/default.jpg"
 
 
 def _key(expr: pl.Expr) -> pl.Expr:
-    return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
+    return source_key(SOURCE, expr)
 
 
 def _with_creators(artworks: pl.LazyFrame) -> pl.LazyFrame:
@@ -127,13 +135,10 @@ def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str, latest_year: int) 
         .pipe(with_issues, _coordinate_sentinel())
     )
     return artworks.select(
-        # Parsed dates and sizes pass through; conform_to keeps only the model's columns.
-        pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        parsed_columns(),
         pending_issues(),
         **titled("title", object_name, clean_text(pl.col("main_reference_number")), key=_key(pl.col("id"))),
-        object_key=_key(pl.col("id")),
-        source=pl.lit(SOURCE),
-        source_id=pl.col("id").cast(pl.String),
+        **identity(SOURCE, "id", key="object_key"),
         object_number=clean_text(pl.col("main_reference_number")),
         date_text=pl.col("date_display"),
         object_name=object_name,
@@ -165,9 +170,7 @@ def clean_artic_agents(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     return raw.select(
         birth_issue,
         death_issue,
-        agent_key=_key(pl.col("id")),
-        source=pl.lit(SOURCE),
-        source_id=pl.col("id").cast(pl.String),
+        **identity(SOURCE, "id", key="agent_key"),
         name=clean_text(pl.col("title")),
         sort_name=clean_text(pl.col("sort_title")),
         birth_year=birth_year,

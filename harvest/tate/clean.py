@@ -12,7 +12,15 @@ import polars as pl
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
 from transforms.issues import pending_issues, plausible_or_null
-from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, titled
+from transforms.model import (
+    AGENT_SCHEMA,
+    OBJECT_SCHEMA,
+    conform_to,
+    identity,
+    parsed_columns,
+    source_key,
+    titled,
+)
 from transforms.people import parse_life_dates
 from transforms.text import clean_fields, clean_label, clean_text
 
@@ -20,7 +28,7 @@ SOURCE = "tate"
 
 
 def _key(expr: pl.Expr) -> pl.Expr:
-    return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
+    return source_key(SOURCE, expr)
 
 
 def _creators() -> pl.Expr:
@@ -71,12 +79,10 @@ def clean_tate_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
         .pipe(parse_dimensions, text="dimensions")
     )
     return artworks.select(
-        pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        parsed_columns(),
         pending_issues(),
         **titled("title", clean_text(pl.col("acno")), key=_key(pl.col("id"))),
-        object_key=_key(pl.col("id")),
-        source=pl.lit(SOURCE),
-        source_id=pl.col("id").cast(pl.String),
+        **identity(SOURCE, "id", key="object_key"),
         object_number=clean_text(pl.col("acno")),
         date_text=pl.col("dateText"),
         classification=clean_label(pl.col("classification")),
@@ -113,9 +119,7 @@ def clean_tate_artists(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
         pending_issues(),
         born_issue,
         died_issue,
-        agent_key=_key(pl.col("id")),
-        source=pl.lit(SOURCE),
-        source_id=pl.col("id").cast(pl.String),
+        **identity(SOURCE, "id", key="agent_key"),
         name=clean_text(pl.col("fc")),
         sort_name=clean_text(pl.col("mda")),
         gender=clean_label(pl.col("gender")),

@@ -11,7 +11,16 @@ from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
 from transforms.issues import COORDINATE_SENTINEL, NULLED, issue, pending_issues, with_issues
 from transforms.lists import distinct_elements
-from transforms.model import AGENT_SCHEMA, IMAGE_ORDER, OBJECT_SCHEMA, conform_to, titled
+from transforms.model import (
+    AGENT_SCHEMA,
+    IMAGE_ORDER,
+    OBJECT_SCHEMA,
+    conform_to,
+    identity,
+    parsed_columns,
+    source_key,
+    titled,
+)
 from transforms.people import parse_life_dates
 from transforms.text import clean_fields, clean_label, clean_text, split_list
 
@@ -19,7 +28,7 @@ SOURCE = "walters"
 
 
 def _key(expr: pl.Expr) -> pl.Expr:
-    return pl.concat_str(pl.lit(f"{SOURCE}:"), expr.cast(pl.String))
+    return source_key(SOURCE, expr)
 
 
 def _creators() -> pl.Expr:
@@ -138,14 +147,11 @@ def clean_walters_objects(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFram
         .pipe(with_issues, _coordinate_sentinel())
     )
     return objects.select(
-        # Parsed dates and sizes and the nested lists pass through; conform_to keeps only the model's columns.
-        pl.col(r"^date_.*$", "height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm", "harvested_at"),
+        parsed_columns(),
         pl.col("creators", "places", "images", "exhibitions", "related"),
         pending_issues(),
         **titled("Title", object_name, clean_text(pl.col("ObjectNumber")), key=_key(pl.col("ObjectID"))),
-        object_key=_key(pl.col("ObjectID")),
-        source=pl.lit(SOURCE),
-        source_id=pl.col("ObjectID").cast(pl.String),
+        **identity(SOURCE, "ObjectID", key="object_key"),
         object_number=clean_text(pl.col("ObjectNumber")),
         date_text=pl.col("DateText"),
         object_name=object_name,
@@ -179,9 +185,7 @@ def clean_walters_creators(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFra
     )
     return creators.select(
         pending_issues(),
-        agent_key=_key(pl.col("creator_id")),
-        source=pl.lit(SOURCE),
-        source_id=pl.col("creator_id").cast(pl.String),
+        **identity(SOURCE, "creator_id", key="agent_key"),
         name=pl.coalesce(clean_text(pl.col("name")), clean_text(pl.col("sort_name"))),
         sort_name=clean_text(pl.col("sort_name")),
         nationality=pl.col("nationality"),
