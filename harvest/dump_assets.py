@@ -20,9 +20,9 @@ from harvest import raw
 from harvest.dump import read_json_records
 from harvest.museum import Clean, Museum
 from harvest.sources import DumpLocation
+from shared.issues import issue_rows
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
 

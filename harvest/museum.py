@@ -80,11 +80,12 @@ class Museum:
 
 def dump_resources(source: str, setting: str | None = None) -> Callable[["Settings"], Mapping[str, object]]:
     """The resources of a museum harvested from a dump (harvest.dump_assets): ``<source>_dump``, a
-    ``DumpLocation`` set by the settings' field ``setting`` (none, or unset: the shipped sample)."""
+    ``DumpLocation`` set by the environment variable ``setting`` (none, or unset: the shipped sample)."""
 
     def resources(settings: "Settings") -> Mapping[str, object]:
         from harvest.sources import DumpLocation  # Dagster, loaded only when the resources are built
 
-        return {f"{source}_dump": DumpLocation(location=getattr(settings, setting) if setting else None)}
+        location = settings.museum_setting(setting) if setting else None
+        return {f"{source}_dump": DumpLocation(location=location)}
 
     return resources

@@ -4,7 +4,7 @@ Raw means as received: the sources' field names, values and nesting, parsed with
 schema (``harvest.schemas``), plus the provenance columns ``source``, ``page`` and ``harvested_at``.
 A record that breaks the boundary's Pandera model fails the asset before anything is written, so
 the previous raw snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
-a record-level rule of the clean stage (``transforms.issues``) fires on more than its declared share
+a record-level rule of the clean stage (``shared.issues``) fires on more than its declared share
 of the records: the source has changed, and the last good snapshot, database and exports stay.
 
 ``harvested_at`` is when the harvest first received a record in its current form: a record whose
@@ -25,8 +25,8 @@ from harvest.http import HarvestError
 from harvest.pagination import HarvestStats
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
+from shared.issues import count_by_rule
 from shared.metadata import issue_metadata
-from transforms.issues import count_by_rule
 
 # How many records of each blocking rule a failure names.
 EXAMPLES_SHOWN = 5
@@ -139,7 +139,7 @@ def checked_raw(
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
     """Yield the frame for the lake and its check results, or fail naming the bad records.
 
-    ``record_issues`` (rows of ``transforms.issues.issue_rows``, computed lazily from ``frame`` by
+    ``record_issues`` (rows of ``shared.issues.issue_rows``, computed lazily from ``frame`` by
     the source's clean function) is read only once the frame is valid; a rule firing on more than
     its share of the records fails the asset too (``refuse_changed_source``)."""
     failures = validate_frame(model, frame)

@@ -15,10 +15,10 @@ import dagster as dg
 
 from outputs.database import build_database
 from outputs.search_export import write_search_export
-from outputs.tables import TABLES
 from shared.checks import key_check
 from shared.metadata import timed
 from shared.resources import DATABASE_FILE, Lakehouse
+from shared.schemas.output import TABLES
 from shared.stages import OWNERS
 
 SEARCH_EXPORT = "exports/objects.ndjson"
@@ -38,8 +38,8 @@ NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(
     freshness_policy=NIGHTLY_FRESHNESS,
 )
 def analytics_database(lakehouse: Lakehouse) -> dg.MaterializeResult:
-    """The DuckDB analytics database ($DATA_DIR/analytics.duckdb): the model's tables with primary
-    keys and column comments, and views for the collections team's questions."""
+    """The DuckDB analytics database ($DATA_DIR/analytics.duckdb): the model's tables with column
+    comments, primary keys on the tables of things, and views for the collections team's questions."""
     metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(lakehouse.database_path))}
     tables = {table.name: lakehouse.table_path(table.name) for table in TABLES}
     with (

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from outputs.tables import Table
 from shared.schemas import column_descriptions
+from shared.schemas.output import Table
 
 VIEWS_SQL = Path(__file__).with_name("views.sql")
 # The build's memory budget; DuckDB spills to a temporary directory beside the file beyond it.
@@ -26,7 +26,8 @@ def _quote(identifier: str) -> str:
 def _load_table(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path) -> None:
     name = _quote(table.name)
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(parquet)])
-    con.execute(f"ALTER TABLE {name} ADD PRIMARY KEY ({', '.join(map(_quote, table.primary_key))})")
+    if table.indexed:
+        con.execute(f"ALTER TABLE {name} ADD PRIMARY KEY ({', '.join(map(_quote, table.primary_key))})")
     if table.model is not None:
         for column, description in column_descriptions(table.model).items():
             # COMMENT takes no parameters: the text is a literal, quotes doubled.

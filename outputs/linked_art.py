@@ -24,7 +24,7 @@ from harvest.museums import MUSEUMS as REGISTERED
 from outputs import vocabulary as aat
 from outputs.exchange import LINKED_ART_CONTEXT, entity_id, known_size, manifest_id
 from outputs.json_text import joined_array, json_array, json_object, number, one_item, value
-from transforms.lookup import lookup
+from shared.lookup import lookup
 
 IIIF_PRESENTATION = "http://iiif.io/api/presentation"
 IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'

@@ -17,8 +17,8 @@ import polars as pl
 from pandera.config import ValidationDepth, config_context
 from pandera.errors import SchemaError, SchemaErrors
 
+from shared.issues import count_by_rule, issue_rows
 from shared.metadata import issue_metadata, markdown_table
-from transforms.issues import count_by_rule, issue_rows
 
 FAILURE_CASES_SHOWN = 20
 
@@ -225,7 +225,7 @@ def key_check(asset: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
 
 def issues_check(asset: str, *, key: str, number: str | None = None) -> dg.AssetChecksDefinition:
     """A warning check ``record_issues_within_thresholds`` on a clean asset: the records each rule
-    handled (``transforms.issues``), their share against the rule's threshold, the first issues.
+    handled (``shared.issues``), their share against the rule's threshold, the first issues.
     Not blocking: the harvest already refused a snapshot where a rule fired too often."""
 
     def evaluate(frame: pl.LazyFrame) -> Evaluation:

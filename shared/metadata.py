@@ -127,7 +127,7 @@ def issue_metadata(counts: pl.DataFrame, first: pl.DataFrame) -> dict[str, Any]:
     """What the record-level rules handled: records per rule (``record_issues/<rule>``, or
     ``record_issues/<source>/<rule>`` when ``counts`` has a source column), the counts as a table
     (shares in percent against each rule's threshold where ``counts`` has them, as
-    ``transforms.issues.count_by_rule`` gives them), and the first issues found (``first``)."""
+    ``shared.issues.count_by_rule`` gives them), and the first issues found (``first``)."""
     labels = [c for c in ("source", "rule") if c in counts.columns]
     shown = counts.with_columns(
         (pl.col(c) * 100).round(3) for c in ("share", "max_share") if c in counts.columns

@@ -8,7 +8,7 @@ Dagster process; nothing else in the project looks at ``os.environ``.
 import os
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -19,27 +19,41 @@ from shared.io_manager import LakeIOManager
 from shared.lake import bound_memory
 from shared.storage import K, check_writable, forget_listings, local_copies, publishing, storage_root
 
-DEFAULT_WALTERS_API_KEY = "offline"  # the embedded replay accepts any non-empty key
 DATABASE_FILE = "analytics.duckdb"  # under DATA_DIR
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The configuration table of the README, with its defaults."""
+    """The configuration table of the README, with its defaults. A museum's own settings
+    (``WALTERS_API_URL``, ``TATE_COLLECTION_URL``...) are named by its declaration
+    (harvest/<museum>/__init__.py), which reads them from ``museum_env``: adding a museum adds
+    nothing here."""
 
     data_dir: str = "data"
-    walters_api_url: str | None = None
-    walters_api_key: str = DEFAULT_WALTERS_API_KEY
-    walters_exports_url: str | None = None
-    artic_api_url: str | None = None
-    tate_collection_url: str | None = None
     timezone: str = "UTC"
     failure_webhook_url: str | None = None
     public_base_url: str = "https://collection.example.org"
+    # The environment's non-empty variables, where the museums find their own settings by name.
+    museum_env: Mapping[str, str] = field(default_factory=dict)
+    # Whether ``museum_env`` was read from this process's environment (see ``museum_secret``).
+    from_process_env: bool = False
+
+    def museum_setting(self, name: str) -> str | None:
+        """A museum's setting: the variable ``name``, None when unset or empty (the default)."""
+        return self.museum_env.get(name) or None
+
+    def museum_secret(self, name: str, default: str) -> str | dg.EnvVar:
+        """A museum's secret (an API key). Dagster stores resource config with every run, so a
+        secret from the process environment is bound by name (``dg.EnvVar``, read when the
+        resource starts) and its value never lands in the run history."""
+        if self.from_process_env and self.museum_setting(name) is not None:
+            return dg.EnvVar(name)
+        return self.museum_setting(name) or default
 
 
 def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment); unset or empty means default."""
+    from_process_env = env is None
     env = os.environ if env is None else env
     bound_memory()  # the lake's Polars settings, in every process that loads the definitions
     defaults = Settings()
@@ -47,21 +61,13 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     def get(name: str) -> str | None:
         return env.get(name) or None
 
-    # Dagster stores resource config with every run: a key from the environment is bound by name
-    # (dg.EnvVar, read when the harvest starts), so its value never lands in the run history.
-    key_from_env = env is os.environ and get("WALTERS_API_KEY") is not None
     return Settings(
         data_dir=get("DATA_DIR") or defaults.data_dir,
-        walters_api_url=get("WALTERS_API_URL"),
-        walters_api_key=dg.EnvVar("WALTERS_API_KEY")
-        if key_from_env
-        else (get("WALTERS_API_KEY") or defaults.walters_api_key),
-        walters_exports_url=get("WALTERS_EXPORTS_URL"),
-        artic_api_url=get("ARTIC_API_URL"),
-        tate_collection_url=get("TATE_COLLECTION_URL"),
         timezone=get("NIGHTLY_TIMEZONE") or defaults.timezone,
         failure_webhook_url=get("FAILURE_WEBHOOK_URL"),
         public_base_url=get("PUBLIC_BASE_URL") or defaults.public_base_url,
+        museum_env={name: value for name, value in env.items() if value},
+        from_process_env=from_process_env,
     )
 
 

@@ -42,12 +42,13 @@ def walters_raw() -> pl.LazyFrame:
     ).lazy()
 
 
-def run_nightly(data_dir: Path | str, **settings: str) -> dg.ExecuteInProcessResult:
-    """Run the `nightly` job in this process into ``data_dir``, as the schedule would."""
+def run_nightly(data_dir: Path | str, **museum_env: str) -> dg.ExecuteInProcessResult:
+    """Run the `nightly` job in this process into ``data_dir``, as the schedule would, with the
+    museums' settings ``museum_env`` (``WALTERS_API_URL=...``)."""
     from definitions import make_definitions
     from shared.resources import Settings
 
-    defs = make_definitions(Settings(data_dir=str(data_dir), **settings))
+    defs = make_definitions(Settings(data_dir=str(data_dir), museum_env=museum_env))
     return defs.get_job_def("nightly").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
     )

@@ -16,14 +16,14 @@ from shared.checks import issues_check, model_check, references_check
 from shared.metadata import completeness_chart, issue_metadata, markdown_table, objects_per_century_chart
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.common import of_source
-from shared.schemas.output import Agents, ObjectAgents, Objects, RecordIssues
+from shared.schemas.output import output_model
 from shared.stages import ModelChecked, lake_asset
 from transforms import model
 from transforms.quirks import count_by_century, count_quirks
 
 
 def _latest_year() -> int:
-    """The last plausible year of a date (transforms.issues): this one. Read here, where the clock
+    """The last plausible year of a date (shared.issues): this one. Read here, where the clock
     may be read; the transforms take it as an argument."""
     return dt.datetime.now(dt.UTC).year
 
@@ -123,7 +123,7 @@ def collection_assets(
 
     @checked.asset(
         stage="reshape",
-        model=Objects,
+        model=output_model("objects"),
         check="The objects table as the database expects it, keys unique across sources",
         ins=collection_objects,
     )
@@ -149,14 +149,16 @@ def collection_assets(
         )
         return model.flatten_objects(collection)
 
-    @checked.asset(stage="reshape", model=Agents, check="The agents table as the database expects it")
+    @checked.asset(
+        stage="reshape", model=output_model("agents"), check="The agents table as the database expects it"
+    )
     def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
         """One row per agent across sources (key agent_key); their issues go to record_issues."""
         return model.flatten_agents(collection_agents)
 
     @checked.asset(
         stage="reshape",
-        model=RecordIssues,
+        model=output_model("record_issues"),
         check="One row per record, field and rule handled",
         ins=collection_objects,
     )
@@ -180,7 +182,7 @@ def collection_assets(
 
     @checked.asset(
         stage="reshape",
-        model=ObjectAgents,
+        model=output_model("object_agents"),
         check="One row per object, agent and role",
         ins=collection_objects,
     )

@@ -27,7 +27,7 @@ the range ("15th-16th century"); a bare ordinal is not a date ("18th dynasty").
 
 import polars as pl
 
-from transforms.lookup import lookup
+from shared.lookup import lookup
 
 # --- kinds of TERM and what they span ---------------------------------------------------------
 YEAR, DECADE, HUNDREDS, CENTURY, MILLENNIUM = "year", "decade", "hundreds", "century", "millennium"

@@ -29,7 +29,7 @@ Flags (Boolean, never null), for the metadata counts:
 
 Rules:
 
-- Years outside the plausible range (``transforms.issues``: 50,000 BC to ``latest_year``) are never
+- Years outside the plausible range (``shared.issues``: 50,000 BC to ``latest_year``) are never
   used, from the fields or from the text: sentinels (9999, -99999), typos with an extra digit (15230
   for 1523), a year in another calendar the text does not convert. Such a structured year is
   replaced from the text when the text gives a date, else nulled.
@@ -41,7 +41,7 @@ Rules:
 - Otherwise the text is parsed (grammar in `transforms.date_text`). An inverted structured pair is
   replaced by the text only when the text gives both years; otherwise both years are null. Nothing is
   ever swapped.
-- Every value not used is listed in the ``issues`` column (``transforms.issues``), named by the
+- Every value not used is listed in the ``issues`` column (``shared.issues``), named by the
   source's field (``text``, ``begin``, ``end``): ``implausible_year`` (a structured or text year out
   of range), ``year_contradicted_by_text`` (each structured year outside the text's range),
   ``begin_after_end``; the action is ``replaced`` when the text's years were used, else ``nulled``.
@@ -58,8 +58,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from transforms import date_text
-from transforms.issues import (
+from shared.issues import (
     BEGIN_AFTER_END,
     IMPLAUSIBLE_YEAR,
     NULLED,
@@ -68,6 +67,7 @@ from transforms.issues import (
     issue,
     plausible_year,
 )
+from transforms import date_text
 
 # Temporary columns, dropped before returning; the prefix keeps them clear of source columns.
 _TMP = "__parse_dates_"
@@ -93,7 +93,7 @@ def _part_field(name: str) -> pl.Expr:
 
 def parse_dates(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_year: int) -> pl.LazyFrame:
     """Add date_start_year, date_end_year, date_precision, date_uncertain, date_source and flags,
-    and the date's problems as pending issues (``transforms.issues``: listed by ``collect_issues``).
+    and the date's problems as pending issues (``shared.issues``: listed by ``collect_issues``).
 
     `text` names the free date text (String), `begin`/`end` the source's structured years (Int64,
     may be null), each by the source's field name (it names the field in ``issues``); `latest_year`

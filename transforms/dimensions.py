@@ -25,7 +25,7 @@ Rules:
    column, ``length_cm``**: "L" is the long side of a lying object (blade, necklace, textile) and
    is neither reliably a height nor a depth, so it is not guessed into one.
 5. When an axis occurs twice in a set, the first value wins. Zero sizes are treated as missing.
-6. A size beyond ``transforms.issues.MAX_DIMENSION_CM`` (100 m) is nonsense, not an object: it is
+6. A size beyond ``shared.issues.MAX_DIMENSION_CM`` (100 m) is nonsense, not an object: it is
    nulled and the record gets an ``implausible_dimension`` issue naming the text's field.
 
 Not handled: written-out numbers, feet ("3 ft."), comma decimals ("35,3 cm"), a metric run split by
@@ -35,8 +35,8 @@ values (values are then matched to labels by position).
 
 import polars as pl
 
-from transforms.issues import IMPLAUSIBLE_DIMENSION, MAX_DIMENSION_CM, NULLED, issue, with_issues
-from transforms.lookup import lookup
+from shared.issues import IMPLAUSIBLE_DIMENSION, MAX_DIMENSION_CM, NULLED, issue, with_issues
+from shared.lookup import lookup
 from transforms.text import clean_text
 
 OUTPUT_COLUMNS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "length_cm")
@@ -107,7 +107,7 @@ def _items(run: pl.Expr, number: str) -> pl.Expr:
 
 def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm, and a pending
-    ``implausible_dimension`` issue (``transforms.issues``) where a size is nonsense (it is nulled).
+    ``implausible_dimension`` issue (``shared.issues``) where a size is nonsense (it is nulled).
 
     All Float64 centimetres, null where the text gives none; the text column is kept. ``text`` is
     the source's field name, as the issue names it.

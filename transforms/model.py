@@ -15,7 +15,7 @@ exhibitions, vocabularies) are sorted by key. Either way the same input gives th
 
 import polars as pl
 
-from transforms.issues import (
+from shared.issues import (
     BLANK_TITLE,
     ISSUE,
     ISSUES,
@@ -110,7 +110,7 @@ OBJECT_SCHEMA = pl.Schema(
         "exhibitions": pl.List(_exhibition),
         "related": pl.List(_related),
         "harvested_at": pl.Datetime("us", "UTC"),
-        # The record's problems the clean stage handled (transforms.issues); empty when clean.
+        # The record's problems the clean stage handled (shared.issues); empty when clean.
         ISSUES: pl.List(ISSUE),
     }
 )

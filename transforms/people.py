@@ -47,8 +47,8 @@ Not handled (left null): reign titles ("King of France 1830-1848"), "until 1890"
 
 import polars as pl
 
-from transforms.issues import IMPLAUSIBLE_YEAR, NULLED, issue, plausible_year, with_issues
-from transforms.lookup import lookup
+from shared.issues import IMPLAUSIBLE_YEAR, NULLED, issue, plausible_year, with_issues
+from shared.lookup import lookup
 from transforms.text import clean_text
 
 OUTPUT_COLUMNS = (
@@ -216,7 +216,7 @@ def parse_life_dates(lf: pl.LazyFrame, *, display: str, latest_year: int) -> pl.
     """Add display_name, nationality (String) and birth_year, death_year, active_start_year,
     active_end_year (Int32, negative for BC, null when the text gives none).
 
-    Years outside the plausible range (``transforms.issues``, up to ``latest_year``) are nulled and
+    Years outside the plausible range (``shared.issues``, up to ``latest_year``) are nulled and
     the record gets one ``implausible_year`` issue naming ``display`` with its text."""
     # Each stage is materialised in a temporary column: as one nested expression every output
     # would re-run the whole normalisation chain.

@@ -32,6 +32,7 @@ MUSEUM = Museum(
         f"{TITLE}: agents in the collection model, one row per agent, with birth and death years.",
     ),
     harvest=f"{__name__}.harvest",
-    resources=dump_resources(NAME),  # a real museum names its setting, as the Tate its TATE_COLLECTION_URL
+    # Where the dump is: the environment variable <NAME>_COLLECTION_URL (unset: the sample).
+    resources=dump_resources(NAME, f"{NAME.upper()}_COLLECTION_URL"),
     sample="data/ (JSON records: objects/*.json, agents/*.json)",
 )

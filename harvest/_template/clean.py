@@ -2,8 +2,8 @@
 
 import polars as pl
 
+from shared.issues import pending_issues, plausible_or_null
 from transforms.dates import parse_dates
-from transforms.issues import pending_issues, plausible_or_null
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, identity, source_key, titled
 from transforms.text import clean_label, clean_text
 

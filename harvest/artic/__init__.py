@@ -27,7 +27,7 @@ def clean_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
 def _resources(settings: "Settings") -> Mapping[str, object]:
     from harvest.sources import ArticApi
 
-    return {"artic_api": ArticApi(base_url=settings.artic_api_url)}
+    return {"artic_api": ArticApi(base_url=settings.museum_setting("ARTIC_API_URL"))}
 
 
 MUSEUM = Museum(

@@ -6,9 +6,7 @@ Input: raw artworks and agents as the API returned them for the ``fields`` we as
 
 import polars as pl
 
-from transforms.dates import parse_dates
-from transforms.dimensions import parse_dimensions
-from transforms.issues import (
+from shared.issues import (
     COORDINATE_SENTINEL,
     NULLED,
     issue,
@@ -16,6 +14,8 @@ from transforms.issues import (
     plausible_or_null,
     with_issues,
 )
+from transforms.dates import parse_dates
+from transforms.dimensions import parse_dimensions
 from transforms.lists import distinct_elements
 from transforms.model import (
     AGENT_SCHEMA,
@@ -121,7 +121,7 @@ def _coordinate_sentinel() -> pl.Expr:
 
 def clean_artic_artworks(raw: pl.LazyFrame, *, iiif_url: str, latest_year: int) -> pl.LazyFrame:
     """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``, its problems
-    in ``issues`` (``latest_year``: the last plausible year, see ``transforms.issues``).
+    in ``issues`` (``latest_year``: the last plausible year, see ``shared.issues``).
 
     Row for row: the raw snapshot holds each id once (the harvest merges copies by id, the newest
     winning, and the raw model's blocking check refuses a repeat).

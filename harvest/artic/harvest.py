@@ -36,9 +36,9 @@ from harvest.raw import (
     unexpected_fields,
 )
 from harvest.sources import ArticApi
+from shared.issues import issue_rows
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ArticRawFrame")
 

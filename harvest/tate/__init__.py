@@ -24,6 +24,6 @@ MUSEUM = Museum(
         "Tate artists in the collection model, with birth and death years and places.",
     ),
     harvest=f"{__name__}.harvest",
-    resources=dump_resources("tate", "tate_collection_url"),
+    resources=dump_resources("tate", "TATE_COLLECTION_URL"),
     sample="harvest/tate/data/collection-sample.tar.gz (2,500 artworks, 583 artists)",
 )

@@ -9,9 +9,9 @@ years are the structured ones, else read from the ``date`` text ("born 1935").
 
 import polars as pl
 
+from shared.issues import pending_issues, plausible_or_null
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
-from transforms.issues import pending_issues, plausible_or_null
 from transforms.model import (
     AGENT_SCHEMA,
     OBJECT_SCHEMA,
@@ -67,7 +67,7 @@ def _images() -> pl.Expr:
 
 def clean_tate_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``, its problems
-    in ``issues`` (``latest_year``: the last plausible year, see ``transforms.issues``)."""
+    in ``issues`` (``latest_year``: the last plausible year, see ``shared.issues``)."""
     begin, end = "dateRange.startYear", "dateRange.endYear"  # named as the issues name the fields
     artworks = (
         raw.with_columns(

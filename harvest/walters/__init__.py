@@ -12,12 +12,19 @@ if TYPE_CHECKING:
     from shared.resources import Settings
 
 
+# The embedded replay (WALTERS_API_URL unset) accepts any non-empty key.
+DEFAULT_API_KEY = "offline"
+
+
 def _resources(settings: "Settings") -> Mapping[str, object]:
     from harvest.sources import WaltersApi, WaltersExports
 
     return {
-        "walters_api": WaltersApi(base_url=settings.walters_api_url, api_key=settings.walters_api_key),
-        "walters_exports": WaltersExports(location=settings.walters_exports_url),
+        "walters_api": WaltersApi(
+            base_url=settings.museum_setting("WALTERS_API_URL"),
+            api_key=settings.museum_secret("WALTERS_API_KEY", DEFAULT_API_KEY),
+        ),
+        "walters_exports": WaltersExports(location=settings.museum_setting("WALTERS_EXPORTS_URL")),
     }
 
 

@@ -35,9 +35,9 @@ from harvest.walters.schemas import (
     WaltersRelationshipsRaw,
 )
 from shared.checks import model_check
+from shared.issues import issue_rows
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-from transforms.issues import issue_rows
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 

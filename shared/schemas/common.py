@@ -7,13 +7,13 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import PolarsData
 
-from transforms.issues import EARLIEST_YEAR
+from shared.issues import EARLIEST_YEAR
 
 # A museum's name as the registry declares it (harvest/museums.py); each clean asset accepts only
 # its own museum's (``of_source``), so the shared models name no museum.
 SOURCE_PATTERN = r"^[a-z][a-z0-9_]*$"
 KEY_PATTERN = r"^[a-z][a-z0-9_]*:\S+$"
-# The plausible range the clean stage enforces (transforms.issues): the oldest objects in a museum
+# The plausible range the clean stage enforces (shared.issues): the oldest objects in a museum
 # are prehistoric, none is from the future. A year outside it is nulled or replaced before these
 # checks, so they fail only when a rule is broken, never on a record the rules handled.
 MIN_YEAR, MAX_YEAR = EARLIEST_YEAR, dt.datetime.now(dt.UTC).year

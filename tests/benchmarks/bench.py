@@ -7,7 +7,7 @@ runs each stage in a fresh subprocess so its peak RSS is its own (``os.wait4`` r
 
 - clean, enrich, reshape: the same pure functions the assets call (transforms.assets), inputs
   ``scan_parquet``, outputs ``shared.lake.sink_lake`` (as the IO manager writes);
-- database: ``outputs.database.build_database`` with ``outputs.tables.TABLES``, reading local copies
+- database: ``outputs.database.build_database`` with ``shared.schemas.output.TABLES``, reading local copies
   of the tables and publishing the file as the output asset does (``shared.storage``);
 - exports: the Linked Art objects and people and the IIIF manifests (``outputs.linked_art``,
   ``outputs.iiif``) written and checked as their assets do (``outputs.exchange_checks``);
@@ -139,7 +139,7 @@ def stage_reshape(lake: "UPath") -> None:
 
 def stage_database(lake: "UPath") -> dict[str, int]:
     from outputs.database import build_database
-    from outputs.tables import TABLES
+    from shared.schemas.output import TABLES
     from shared.storage import local_copies, publishing
 
     tables = {t.name: lake / f"{t.name}.parquet" for t in TABLES}

@@ -13,8 +13,8 @@ import pytest
 
 from harvest.exports import SHIPPED_EXPORTS
 from outputs.database import build_database
-from outputs.tables import Table
 from shared.resources import Lakehouse
+from shared.schemas.output import Table
 from tests.conftest import run_nightly
 
 OUTPUT_ASSETS = {
@@ -60,7 +60,7 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
     ]
     before = {path: _digest(path) for path in outputs}
 
-    bad = run_nightly(data_dir, walters_exports_url=str(_exports_with_bad_creator(tmp_path / "exports")))
+    bad = run_nightly(data_dir, WALTERS_EXPORTS_URL=str(_exports_with_bad_creator(tmp_path / "exports")))
 
     assert not bad.success
     failed_checks = [

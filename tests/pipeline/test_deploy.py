@@ -16,7 +16,7 @@ import duckdb
 import psycopg2
 import pytest
 
-from outputs.tables import TABLES
+from shared.schemas.output import TABLES
 from tests.conftest import REPO, launch_nightly
 from tests.services import PostgresServer, S3Server
 

@@ -71,8 +71,15 @@ def test_transform_modules_are_pure() -> None:
         "write_parquet",
         "now",
     }
-    # A museum's own clean functions (harvest/<museum>/clean.py) are held to the same rules.
-    for path in sorted([*Path("transforms").glob("*.py"), *Path("harvest").glob("*/clean.py")]):
+    # Held to the same rules: a museum's own clean functions (harvest/<museum>/clean.py), and the
+    # record-level rules the parsers apply (shared/issues.py) with their lookup helper.
+    pure = [
+        *Path("transforms").glob("*.py"),
+        *Path("harvest").glob("*/clean.py"),
+        Path("shared/issues.py"),
+        Path("shared/lookup.py"),
+    ]
+    for path in sorted(pure):
         if path.name == "assets.py":
             continue
         tree = ast.parse(path.read_text())
@@ -95,3 +102,16 @@ def test_the_readme_lists_every_registered_museum_and_its_assets_exist() -> None
         assert f"| {museum.title} | `harvest/{museum.name}/` |" in readme, museum.name
         for frame in museum.frames:
             assert {frame.raw(museum.name), frame.cleaned(museum.name)} <= keys, (museum.name, frame.kind)
+
+
+def test_shared_is_the_ground_floor() -> None:
+    """shared/ imports nothing from the stages above it (harvest/, transforms/, outputs/)."""
+    import ast
+    from pathlib import Path
+
+    above = {"harvest", "transforms", "outputs", "definitions"}
+    for path in sorted(Path("shared").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(n.split(".")[0] in above for n in names), (path, node.lineno, names)

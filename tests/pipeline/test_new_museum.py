@@ -22,10 +22,9 @@ OBJECTS, AGENTS = 12, 4
 
 def _write_records(data: Path) -> None:
     """A dozen made-up objects, each made by one of four made-up agents (the last by one the
-    agents' records lack), replacing the template's sample."""
+    agents' records lack): the museum's dump, in a folder of its own."""
     for kind in ("objects", "agents"):
-        for old in (data / kind).glob("*.json"):
-            old.unlink()
+        (data / kind).mkdir(parents=True)
     for i in range(1, OBJECTS + 1):
         record = {
             "id": i,
@@ -56,13 +55,16 @@ def test_a_museum_from_the_template_reaches_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _repository_state()
-    folder = scaffold("fourth", "The Fourth Museum", tmp_path / "museums")
-    _write_records(folder / "data")
+    scaffold("fourth", "The Fourth Museum", tmp_path / "museums")
+    # Its location setting, named by its own declaration (FOURTH_COLLECTION_URL), points at its
+    # dump: the template's one-record sample is not what is harvested.
+    _write_records(tmp_path / "dump")
     monkeypatch.syspath_prepend(str(tmp_path / "museums"))
     fourth = importlib.import_module("fourth").MUSEUM
     data_dir = tmp_path / "data"
+    settings = Settings(data_dir=str(data_dir), museum_env={"FOURTH_COLLECTION_URL": str(tmp_path / "dump")})
 
-    defs = make_definitions(Settings(data_dir=str(data_dir)), museums=[fourth])
+    defs = make_definitions(settings, museums=[fourth])
     result = defs.resolve_job_def("nightly").execute_in_process(instance=dg.DagsterInstance.ephemeral())
 
     assert result.success

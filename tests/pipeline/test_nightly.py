@@ -10,7 +10,7 @@ import pytest
 from harvest.dump import read_json_records
 from harvest.tate import SHIPPED_SAMPLE
 from outputs.database import connect_read_only
-from outputs.tables import TABLES
+from shared.schemas.output import TABLES
 from tests.conftest import run_nightly
 
 pytestmark = pytest.mark.slow

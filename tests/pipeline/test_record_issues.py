@@ -11,6 +11,7 @@ import pytest
 
 from harvest.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
+from shared.issues import EARLIEST_YEAR
 from tests.conftest import run_nightly
 from tests.servers import serve
 from tests.variations import (
@@ -21,7 +22,6 @@ from tests.variations import (
     times_ten,
     vary,
 )
-from transforms.issues import EARLIEST_YEAR
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def _rows(database: Path, sql: str) -> list[tuple]:
 
 def _nightly(data_dir: Path, records: list[dict]) -> dg.ExecuteInProcessResult:
     with serve(WaltersReplay(records)) as server:
-        return run_nightly(data_dir, walters_api_url=server.url)
+        return run_nightly(data_dir, WALTERS_API_URL=server.url)
 
 
 def _digests(data_dir: Path) -> dict[str, str]:

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
+from shared.issues import collect_issues
 from tests.conftest import LATEST_YEAR
 from transforms.dates import parse_dates
-from transforms.issues import collect_issues
 
 ROOT = Path(__file__).resolve().parents[2]
 WALTERS_SAMPLE = ROOT / "harvest/walters/data/objects-sample.jsonl.gz"
@@ -35,7 +35,7 @@ ADDED = [
     "date_inverted",
     "date_inverted_resolved",
     "date_contradicted",
-    "issues",  # the date's problems (transforms.issues)
+    "issues",  # the date's problems (shared.issues)
 ]
 FLAGS = [
     "date_uncertain",
@@ -562,7 +562,7 @@ NONZERO_YEAR = st.integers(-5_000, 2_100).filter(lambda y: y != 0)
 @given(st.lists(st.tuples(NONZERO_YEAR, st.integers(0, 400)), min_size=1, max_size=20))
 def test_year_ranges_round_trip(pairs: list[tuple[int, int]]) -> None:
     """Any plausible range written the way the sample writes it ("Y1-Y2 BC", "Y1 BC-AD Y2",
-    "Y1-Y2") parses back (future years are implausible: see the tests of transforms.issues)."""
+    "Y1-Y2") parses back (future years are implausible: see the tests of shared.issues)."""
     ranges = [
         (start, start + span) for start, span in pairs if start + span != 0 and start + span <= LATEST_YEAR
     ]

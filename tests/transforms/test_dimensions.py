@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
+from shared.issues import ISSUE, collect_issues
 from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
-from transforms.issues import ISSUE, collect_issues
 
 WALTERS_SAMPLE = Path("harvest/walters/data/objects-sample.jsonl.gz")
 AIC_ARTWORKS = sorted(Path("harvest/artic/data/artworks").glob("*.json"))

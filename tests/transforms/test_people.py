@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
+from shared.issues import ISSUE, collect_issues
 from tests.conftest import LATEST_YEAR
-from transforms.issues import ISSUE, collect_issues
 from transforms.people import OUTPUT_COLUMNS, parse_life_dates, split_display_name
 
 CREATORS = Path("harvest/walters/data/creators.csv.gz")

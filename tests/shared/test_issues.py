@@ -1,4 +1,4 @@
-"""The record-level rules (transforms.issues), each on a few rows, and their invariants."""
+"""The record-level rules (shared.issues), each on a few rows, and their invariants."""
 
 import copy
 from collections.abc import Sequence
@@ -14,10 +14,7 @@ from harvest.raw import records_to_frame
 from harvest.replay import load_artic_records, load_walters_objects
 from harvest.walters.clean import clean_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
-from tests.conftest import HARVESTED_AT, LATEST_YEAR
-from transforms.dates import parse_dates
-from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
-from transforms.issues import (
+from shared.issues import (
     EARLIEST_YEAR,
     MAX_DIMENSION_CM,
     RULES,
@@ -25,6 +22,9 @@ from transforms.issues import (
     count_by_rule,
     issue_rows,
 )
+from tests.conftest import HARVESTED_AT, LATEST_YEAR
+from transforms.dates import parse_dates
+from transforms.dimensions import OUTPUT_COLUMNS, parse_dimensions
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, list_record_issues
 from transforms.people import parse_life_dates
 

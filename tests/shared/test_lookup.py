@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from transforms.lookup import lookup
+from shared.lookup import lookup
 
 
 def test_maps_keys_and_falls_back_to_null() -> None:

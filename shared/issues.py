@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.lookup import lookup
+from shared.lookup import lookup
 
 ISSUES = "issues"
 ISSUE = pl.Struct({"field": pl.String, "rule": pl.String, "raw_value": pl.String, "action": pl.String})
