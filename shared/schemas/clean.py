@@ -4,7 +4,13 @@ import pandera.polars as pa
 import polars as pl
 from pandera.polars import PolarsData
 
-from shared.schemas.common import key_field, source_field, start_not_after_end, year_field
+from shared.schemas.common import (
+    key_field,
+    not_after_this_year,
+    source_field,
+    start_not_after_end,
+    year_field,
+)
 
 
 class CleanObjects(pa.DataFrameModel):
@@ -26,6 +32,10 @@ class CleanObjects(pa.DataFrameModel):
     def date_start_not_after_end(cls, data: PolarsData) -> pl.LazyFrame:
         return start_not_after_end(data, "date_start_year", "date_end_year")
 
+    @pa.check("date_start_year", "date_end_year", name="not_after_this_year")
+    def years_not_after_this_year(cls, data: PolarsData) -> pl.LazyFrame:
+        return not_after_this_year(data)
+
 
 class CleanAgents(pa.DataFrameModel):
     """One row per agent (person, workshop, culture) of one source."""
@@ -42,6 +52,10 @@ class CleanAgents(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+    @pa.check("birth_year", "death_year", name="not_after_this_year")
+    def years_not_after_this_year(cls, data: PolarsData) -> pl.LazyFrame:
+        return not_after_this_year(data)
 
 
 class CollectionAgents(CleanAgents):
