@@ -137,8 +137,8 @@ def clean_walters_objects(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFram
             exhibitions=_exhibitions(),
             related=_related(),
         )
-        # A step of its own, on the built lists: measured about a tenth faster at 1M objects than
-        # building and deduplicating them in one expression.
+        # A step of its own, on the built lists: about a tenth faster at 1M objects than building
+        # and deduplicating them in one expression (two paired runs, a noisy machine).
         .with_columns(
             # The API repeats whole Geographies entries: one place per (place, type) is kept.
             places=distinct_elements(pl.col("places")),

@@ -122,7 +122,7 @@ TABLES = (
 def output_model(name: str) -> type[pa.DataFrameModel]:
     """The Pandera model of the table ``name``: its reshape asset is checked against it, and its
     field descriptions become the database's column comments."""
-    model = next(table.model for table in TABLES if table.name == name)
+    model = {table.name: table.model for table in TABLES}[name]  # KeyError: no such table
     if model is None:
         raise KeyError(f"table {name} has no model: its key is checked instead")
     return model
