@@ -28,10 +28,10 @@ def resources_for(settings: Settings, museums: Sequence[Museum] = MUSEUMS) -> di
     return resources
 
 
-def make_definitions(settings: Settings, museums: Sequence[Museum] = ()) -> dg.Definitions:
-    """The project's definitions for ``settings``, over the registered museums and ``museums``
-    (tests build their own with a temporary DATA_DIR, or with a made-up museum)."""
-    everyone = (*MUSEUMS, *museums)
+def make_definitions(settings: Settings, registry: Sequence[Museum] = MUSEUMS) -> dg.Definitions:
+    """The project's definitions for ``settings``, over the museums of ``registry`` (tests build
+    their own with a temporary DATA_DIR, or with a registry of their own)."""
+    everyone = tuple(registry)
     assets: list[dg.AssetsDefinition] = []
     checks: list[dg.AssetChecksDefinition] = []
     for built in (

@@ -64,7 +64,7 @@ def test_a_museum_from_the_template_reaches_the_database(
     data_dir = tmp_path / "data"
     settings = Settings(data_dir=str(data_dir), museum_env={"FOURTH_COLLECTION_URL": str(tmp_path / "dump")})
 
-    defs = make_definitions(settings, museums=[fourth])
+    defs = make_definitions(settings, registry=(*MUSEUMS, fourth))
     result = defs.resolve_job_def("nightly").execute_in_process(instance=dg.DagsterInstance.ephemeral())
 
     assert result.success
