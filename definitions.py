@@ -1,9 +1,10 @@
 """Everything Dagster runs, assembled in one place: read this file first.
 
 harvest -> clean -> enrich -> reshape -> output, one asset group per stage; the `nightly` job runs
-them all, `nightly_schedule` runs it every night. The museums' assets are derived from the
-registry (harvest/museums.py): each museum's harvest, its clean assets, and the collection over all
-of them.
+them all, `nightly_schedule` runs it every night and `full_refresh_schedule` weekly with a full
+re-harvest of the incremental sources. The museums' assets are derived from the registry
+(harvest/museums.py): each museum's harvest, its clean assets, and the collection over all of them,
+for the museums the settings select (``select_museums``: a deployment runs what it names).
 """
 
 from collections.abc import Sequence
@@ -11,10 +12,11 @@ from collections.abc import Sequence
 import dagster as dg
 
 from harvest.museum import Museum
-from harvest.museums import MUSEUMS
+from harvest.museums import MUSEUMS, declared_variables, select_museums
+from harvest.raw import origin_of
 from outputs import assets as output_assets
 from outputs import exchange_assets
-from shared.jobs import nightly, nightly_schedule_for
+from shared.jobs import full_refresh_schedule_for, nightly_job, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
 from shared.sensors import sensors_for
 from transforms.assets import clean_assets, collection_assets
@@ -28,27 +30,43 @@ def resources_for(settings: Settings, museums: Sequence[Museum] = MUSEUMS) -> di
     return resources
 
 
+def origins(settings: Settings, museums: Sequence[Museum]) -> dict[str, str]:
+    """Where each museum's records come from, as the runs' tags say it (no credentials)."""
+    return {
+        m.name: ", ".join(f"{v}={origin_of(settings.museum_setting(v))}" for v in m.locations)
+        if any(settings.museum_setting(v) for v in m.locations)
+        else origin_of(None)
+        for m in museums
+    }
+
+
 def make_definitions(settings: Settings, registry: Sequence[Museum] = MUSEUMS) -> dg.Definitions:
-    """The project's definitions for ``settings``, over the museums of ``registry`` (tests build
-    their own with a temporary DATA_DIR, or with a registry of their own)."""
-    everyone = tuple(registry)
+    """The project's definitions for ``settings``, over the museums of ``registry`` that the
+    settings select (tests build their own with a temporary DATA_DIR, or a registry of their own).
+    Raises ``MuseumSelectionError`` naming the variable when a named museum has no location."""
+    museums = select_museums(registry, settings)
     assets: list[dg.AssetsDefinition] = []
     checks: list[dg.AssetChecksDefinition] = []
     for built in (
-        *(m.harvest_assets() for m in everyone),
-        *map(clean_assets, everyone),
-        collection_assets(everyone),
+        *(m.harvest_assets() for m in museums),
+        *map(clean_assets, museums),
+        collection_assets(museums),
     ):
         assets.extend(built[0])
         checks.extend(built[1])
+    nightly = nightly_job(origins(settings, museums))
+    incremental = [frame.raw(m.name) for m in museums if m.incremental for frame in m.frames]
+    schedules = [nightly_schedule_for(nightly, settings.timezone)]
+    if incremental:
+        schedules.append(full_refresh_schedule_for(nightly, settings.timezone, incremental))
     return dg.Definitions(
         assets=[*assets, *output_assets.assets, *exchange_assets.assets],
         asset_checks=[*checks, *output_assets.asset_checks],
         jobs=[nightly],
-        schedules=[nightly_schedule_for(settings.timezone)],
-        sensors=sensors_for(settings.failure_webhook_url),
-        resources=resources_for(settings, everyone),
+        schedules=schedules,
+        sensors=sensors_for(settings.failure_webhook_url, nightly),
+        resources=resources_for(settings, museums),
     )
 
 
-defs = make_definitions(read_settings())
+defs = make_definitions(read_settings(declared=declared_variables(MUSEUMS)))

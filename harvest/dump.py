@@ -28,6 +28,7 @@ import httpx
 import polars as pl
 
 from harvest.http import HttpConfig, HttpHarvester, RequestCounts
+from shared.redact import public_url
 
 T = TypeVar("T")
 
@@ -108,11 +109,11 @@ def _read_dump(
     then put in path order."""
     started, pattern = time.perf_counter(), glob_pattern(glob)
     with _local_copy(location, source=source, http=http) as (local, counts):
-        members = _members(local, location, pattern)
+        members = _members(local, public_url(location), pattern)
         parsed = sorted(((path, parse(where, data)) for path, where, data in members), key=lambda p: p[0])
         archive_bytes = local.stat().st_size if local.is_file() else None
     if not parsed:
-        raise FileNotFoundError(f"{source}: no file matching {glob} in the dump at {location}")
+        raise FileNotFoundError(f"{source}: no file matching {glob} in the dump at {public_url(location)}")
     return parsed, DumpStats(len(parsed), archive_bytes, counts, round(time.perf_counter() - started, 3))
 
 
@@ -129,7 +130,10 @@ def _local_copy(
         return
     url = httpx.URL(location)
     base = str(url.copy_with(raw_path=b"/", fragment=None))
+    # A presigned URL's query is a credential: every parameter is shown as *** in errors.
+    signed = frozenset(name for name, _ in url.params.multi_items())
     config = replace(http or HttpConfig(source=source, base_url=base), base_url=base)
+    config = replace(config, secret_params=config.secret_params | signed)
     with tempfile.TemporaryDirectory(prefix="dump-") as scratch, HttpHarvester(config) as harvester:
         local = Path(scratch) / "archive"
         harvester.download(url.raw_path.decode("ascii"), local)
@@ -137,7 +141,8 @@ def _local_copy(
 
 
 def _members(local: Path, location: str, pattern: re.Pattern[str]) -> Iterator[tuple[str, str, bytes]]:
-    """The matching files as (path, where, bytes), where naming the file or archive member."""
+    """The matching files as (path, where, bytes), where naming the file or archive member
+    (``location``: the dump's location as messages show it)."""
     if local.is_dir():
         for file in local.rglob("*"):
             path = file.relative_to(local).as_posix()

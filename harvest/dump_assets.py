@@ -60,16 +60,22 @@ def json_dump_asset(
             "kept nested; plus source, page (the file's place in the dump, in path order) and harvested_at."
         ),
     )
-    def _asset(context: dg.AssetExecutionContext) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    def _asset(
+        context: dg.AssetExecutionContext, config: raw.HarvestConfig
+    ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)
         where: DumpLocation = getattr(context.resources, resource)
         lakehouse: Lakehouse = context.resources.lakehouse
+        origin = raw.origin_of(where.location)
         with raw.failing_cleanly():
             dump = read_json_records(where.location or str(shipped), glob, source=source)
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
-        frame = raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at)
-        previous = lakehouse.snapshot(name)
+        frame = raw.records_to_frame(
+            dump.records, files, schema, source=source, harvested_at=harvested_at, origin=origin
+        )
+        previous = raw.last_snapshot(context, lakehouse, name, origin=origin)
+        raw.refuse_shrink(name, previous, frame.height, config)
         frame = raw.keep_harvested_at(previous, frame.sort("id"), key="id")
         metadata = {
             "records": dg.MetadataValue.int(frame.height),
@@ -78,9 +84,7 @@ def json_dump_asset(
             "requests": dg.MetadataValue.int(dump.stats.requests.requests),
             "retries": dg.MetadataValue.int(dump.stats.requests.retries),
             "duration_s": dg.MetadataValue.float(dump.stats.duration_s),
-            "served_by": dg.MetadataValue.text(
-                "shipped sample" if where.location is None else where.location
-            ),
+            "origin": dg.MetadataValue.text(origin),
             **raw.snapshot_changes(previous, frame, key="id"),
         }
         new_fields = raw.unexpected_fields(dump.records, schema)

@@ -53,7 +53,14 @@ class Museum:
     - ``harvest``: the module defining the raw assets (``assets``: one per frame, plus any the
       frames do not read; ``asset_checks``, optional); ``resources``: the Dagster resources those
       assets use, from the settings.
+    - ``locations``: the environment variables that say where its records are (API base URLs,
+      a dump's URL); all unset, the shipped ``sample`` is harvested; once any museum's location is
+      set, a museum runs only with every one of its own (``harvest.museums.select_museums``), so a
+      shipped sample never mixes into a run with a live source. ``secrets``: its other variables
+      (API keys). The settings hold only the variables museums declare.
     - ``sample``: the data shipped in the repository, harvested when no location is set.
+    - ``incremental``: its harvest asks only for what changed (the raw assets take
+      ``full_refresh`` in their config); the weekly full refresh schedule re-harvests it whole.
     """
 
     name: str
@@ -63,6 +70,9 @@ class Museum:
     harvest: str
     resources: Callable[["Settings"], Mapping[str, object]]
     sample: str
+    locations: tuple[str, ...]
+    secrets: tuple[str, ...] = ()
+    incremental: bool = False
     exhibitions: Frame | None = None
     relationships: Frame | None = None
 
@@ -78,14 +88,13 @@ class Museum:
         return (self.objects, self.agents, *(f for f in optional if f is not None))
 
 
-def dump_resources(source: str, setting: str | None = None) -> Callable[["Settings"], Mapping[str, object]]:
+def dump_resources(source: str, setting: str) -> Callable[["Settings"], Mapping[str, object]]:
     """The resources of a museum harvested from a dump (harvest.dump_assets): ``<source>_dump``, a
-    ``DumpLocation`` set by the environment variable ``setting`` (none, or unset: the shipped sample)."""
+    ``DumpLocation`` set by the environment variable ``setting`` (unset: the shipped sample)."""
 
     def resources(settings: "Settings") -> Mapping[str, object]:
         from harvest.sources import DumpLocation  # Dagster, loaded only when the resources are built
 
-        location = settings.museum_setting(setting) if setting else None
-        return {f"{source}_dump": DumpLocation(location=location)}
+        return {f"{source}_dump": DumpLocation(location=settings.museum_value(setting))}
 
     return resources

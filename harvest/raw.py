@@ -27,9 +27,25 @@ from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
 from shared.issues import count_by_rule
 from shared.metadata import issue_metadata
+from shared.redact import public_url
+from shared.resources import Lakehouse
 
 # How many records of each blocking rule a failure names.
 EXAMPLES_SHOWN = 5
+# The ``origin`` of records harvested from the data shipped in the repository.
+SHIPPED_SAMPLE = "shipped sample"
+# A harvest holding fewer than this share of the last good snapshot's records is refused: a
+# source that suddenly serves much less is broken (a failing query, a truncated dump), not
+# smaller. A deliberate drop is accepted for one run with ``accept_shrink`` (HarvestConfig).
+MIN_RETAINED_SHARE = 0.9
+
+
+class HarvestConfig(dg.Config):
+    """Run config of every harvest asset."""
+
+    accept_shrink: bool = False  # accept a harvest smaller than MIN_RETAINED_SHARE of the last one
+    min_retained_share: float = MIN_RETAINED_SHARE
+
 
 CONFORMS = "conforms_to_raw_model"
 NO_NEW_FIELDS = "no_unexpected_fields"
@@ -54,6 +70,7 @@ def records_to_frame(
     *,
     source: str,
     harvested_at: dt.datetime,
+    origin: str = SHIPPED_SAMPLE,
 ) -> pl.DataFrame:
     """Records as a frame of ``schema`` plus provenance. A value of the wrong type becomes null
     (``strict=False``), for the boundary model to report by record rather than fail on parse."""
@@ -62,6 +79,7 @@ def records_to_frame(
         source=pl.lit(source, PROVENANCE_SCHEMA["source"]),
         page=pl.Series(pages, dtype=PROVENANCE_SCHEMA["page"]),
         harvested_at=pl.lit(harvested_at, PROVENANCE_SCHEMA["harvested_at"]),
+        origin=pl.lit(origin, PROVENANCE_SCHEMA["origin"]),
     )
 
 
@@ -208,6 +226,53 @@ def refuse_changed_source(asset: str, record_issues: pl.LazyFrame, *, records: i
     )
 
 
+def origin_of(location: str | None) -> str:
+    """Where records came from, as snapshots, metadata and run tags say it: the location without
+    credentials or query (``shared.redact.public_url``), or the shipped sample."""
+    return public_url(location) if location else SHIPPED_SAMPLE
+
+
+def last_snapshot(
+    context: dg.AssetExecutionContext, lakehouse: Lakehouse, asset: str, *, origin: str
+) -> pl.LazyFrame | None:
+    """The asset's last good snapshot, if it was harvested from ``origin``: a snapshot of another
+    origin (the shipped sample before a deployment went live, another server) is not this
+    source's past, so its records are neither kept, compared nor merged (None, logged)."""
+    snapshot = lakehouse.snapshot(asset)
+    if snapshot is None:
+        return None
+    names = snapshot.collect_schema().names()
+    before = snapshot.select(pl.col("origin").first()).collect().item() if "origin" in names else None
+    if before == origin:
+        return snapshot
+    context.log.info(
+        f"{asset}: the last snapshot came from {before or 'an unrecorded origin'}, this harvest "
+        f"from {origin}: harvested as a first harvest"
+    )
+    return None
+
+
+def refuse_shrink(asset: str, previous: pl.LazyFrame | None, records: int, config: HarvestConfig) -> None:
+    """Fail, before anything is written, when the harvest holds fewer than the configured share
+    of the last good snapshot's records, naming both counts and the run config that accepts it."""
+    if previous is None or config.accept_shrink:
+        return
+    before = previous.select(pl.len()).collect().item()
+    if records >= config.min_retained_share * before:
+        return
+    raise dg.Failure(
+        description=(
+            f"{asset}: the source served {records:,} records, {records / max(before, 1):.0%} of the "
+            f"{before:,} in the last good snapshot (at least {config.min_retained_share:.0%} "
+            "expected): the source looks broken, not smaller. Nothing was written: the previous "
+            "raw snapshot, the database and the exports stay. If the drop is deliberate, launch "
+            f"once with the run config `ops: {{{asset}: {{config: {{accept_shrink: true}}}}}}`."
+        ),
+        metadata={"records": dg.MetadataValue.int(records), "last_snapshot": dg.MetadataValue.int(before)},
+        allow_retries=False,  # the source will serve the same on a retry
+    )
+
+
 def _content_columns(previous: pl.LazyFrame, current: pl.DataFrame) -> list[str]:
     """The fields both snapshots have, provenance left out: a field the source adds is not a change
     to every record."""
@@ -266,7 +331,7 @@ def snapshot_changes(previous: pl.LazyFrame | None, current: pl.DataFrame, *, ke
     }
 
 
-def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
+def harvest_metadata(stats: HarvestStats, *, origin: str) -> dict[str, object]:
     """What a harvest took: records, pages, requests, retries, duplicates dropped, speed."""
     return {
         "records": dg.MetadataValue.int(stats.records),
@@ -277,5 +342,5 @@ def harvest_metadata(stats: HarvestStats, *, replay: bool) -> dict[str, object]:
         "duration_s": dg.MetadataValue.float(stats.duration_s),
         "requests_per_s": dg.MetadataValue.float(stats.requests_per_s),
         "statuses": dg.MetadataValue.json(dict(stats.statuses)),
-        "served_by": dg.MetadataValue.text("embedded replay of the shipped sample" if replay else "live API"),
+        "origin": dg.MetadataValue.text(origin),
     }

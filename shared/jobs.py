@@ -1,6 +1,14 @@
-"""The nightly job and its schedule."""
+"""The nightly job and its schedules: every night, and the weekly full refresh."""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import dagster as dg
+
+if TYPE_CHECKING:  # what define_asset_job returns; Dagster does not export the name
+    from dagster._core.definitions.unresolved_asset_job_definition import (
+        UnresolvedAssetJobDefinition as AssetJob,
+    )
 
 # Each asset step retries on its own (a flaky API page, a locked file), with growing pauses.
 STEP_RETRY_POLICY = dg.RetryPolicy(
@@ -14,37 +22,74 @@ IN_PROGRESS = [
     dg.DagsterRunStatus.CANCELING,
 ]
 
-nightly = dg.define_asset_job(
-    name="nightly",
-    selection=dg.AssetSelection.all(),
-    description="The whole pipeline: harvest every source, transform, build the database and the export.",
-    op_retry_policy=STEP_RETRY_POLICY,
-    executor_def=dg.multi_or_in_process_executor,
-    # In one process by default: for a collection of this size, a process per step costs more
-    # start-up than it gains. Launch with `execution: {config: {multiprocess: {}}}` to fan out.
-    config={"execution": {"config": {"in_process": {}}}},
-    tags={"dagster/concurrency_key": "nightly"},
-)
+NIGHTLY = "nightly"
 
 
-def nightly_schedule_for(timezone: str) -> dg.ScheduleDefinition:
-    """``nightly`` at 02:00 in ``timezone``; skipped while an earlier nightly run is still going,
-    so two runs never overlap."""
+def nightly_job(origins: Mapping[str, str]) -> "AssetJob":
+    """The whole pipeline. Every run carries, as tags, the museums it harvests and where each
+    one's records come from (``origins``: museum -> ``harvest.raw.origin_of`` its locations)."""
+    return dg.define_asset_job(
+        name=NIGHTLY,
+        selection=dg.AssetSelection.all(),
+        description="The whole pipeline: harvest every source, transform, build the database and the exports.",
+        op_retry_policy=STEP_RETRY_POLICY,
+        executor_def=dg.multi_or_in_process_executor,
+        # In one process by default: for a collection of this size, a process per step costs more
+        # start-up than it gains. Launch with `execution: {config: {multiprocess: {}}}` to fan out.
+        config={"execution": {"config": {"in_process": {}}}},
+        tags={
+            "dagster/concurrency_key": NIGHTLY,
+            "museums": ",".join(origins),
+            **{f"origin/{museum}": origin for museum, origin in origins.items()},
+        },
+    )
+
+
+def _unless_running(
+    context: dg.ScheduleEvaluationContext, request: dg.RunRequest
+) -> dg.RunRequest | dg.SkipReason:
+    """``request``, or a skip while an earlier nightly run is still going: two runs never overlap."""
+    running = context.instance.get_run_records(
+        filters=dg.RunsFilter(job_name=NIGHTLY, statuses=IN_PROGRESS), limit=1
+    )
+    if running:
+        return dg.SkipReason(f"nightly run {running[0].dagster_run.run_id} is still in progress")
+    return request
+
+
+def nightly_schedule_for(job: "AssetJob", timezone: str) -> dg.ScheduleDefinition:
+    """``nightly`` at 02:00 in ``timezone``, unless the previous run is still going."""
 
     @dg.schedule(
         name="nightly_schedule",
-        job=nightly,
+        job=job,
         cron_schedule="0 2 * * *",
         execution_timezone=timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description="Runs `nightly` at 02:00 every night, unless the previous run is still going.",
     )
     def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        running = context.instance.get_run_records(
-            filters=dg.RunsFilter(job_name=nightly.name, statuses=IN_PROGRESS), limit=1
-        )
-        if running:
-            return dg.SkipReason(f"nightly run {running[0].dagster_run.run_id} is still in progress")
-        return dg.RunRequest()
+        return _unless_running(context, dg.RunRequest())
+
+    return _schedule
+
+
+def full_refresh_schedule_for(job: "AssetJob", timezone: str, assets: list[str]) -> dg.ScheduleDefinition:
+    """``nightly`` at 14:00 on Sundays in ``timezone`` with ``full_refresh`` on the incremental
+    harvest ``assets``: an incremental harvest never sees a withdrawn record, a full one replaces
+    the snapshot and counts what went. Midday, so it never meets the 02:00 run."""
+
+    @dg.schedule(
+        name="full_refresh_schedule",
+        job=job,
+        cron_schedule="0 14 * * 0",
+        execution_timezone=timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Runs `nightly` weekly with a full re-harvest of the incremental sources "
+        f"({', '.join(assets)}), so records the museums withdrew leave the lake.",
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        config = {"ops": {asset: {"config": {"full_refresh": True}} for asset in assets}}
+        return _unless_running(context, dg.RunRequest(run_config=config, tags={"full_refresh": "true"}))
 
     return _schedule

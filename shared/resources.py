@@ -6,7 +6,7 @@ Dagster process; nothing else in the project looks at ``os.environ``.
 """
 
 import os
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,42 +17,58 @@ from upath import UPath
 
 from shared.io_manager import LakeIOManager
 from shared.lake import bound_memory
+from shared.redact import public_url
 from shared.storage import K, check_writable, forget_listings, local_copies, publishing, storage_root
 
 DATABASE_FILE = "analytics.duckdb"  # under DATA_DIR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
     """The configuration table of the README, with its defaults. A museum's own settings
     (``WALTERS_API_URL``, ``TATE_COLLECTION_URL``...) are named by its declaration
-    (harvest/<museum>/__init__.py), which reads them from ``museum_env``: adding a museum adds
-    nothing here."""
+    (harvest/<museum>/__init__.py): ``read_settings`` keeps only the variables the museums declare
+    (``museum_env``), so adding a museum adds nothing here, and no other variable of the
+    environment (AWS keys, the PostgreSQL URL) is ever held, printed or stored by the pipeline."""
 
     data_dir: str = "data"
     timezone: str = "UTC"
     failure_webhook_url: str | None = None
     public_base_url: str = "https://collection.example.org"
-    # The environment's non-empty variables, where the museums find their own settings by name.
+    # MUSEUMS: the museums a deployment names (empty: decided by which locations are set).
+    museums: tuple[str, ...] = ()
+    # The museums' declared variables that are set, where each museum finds its own by name.
     museum_env: Mapping[str, str] = field(default_factory=dict)
-    # Whether ``museum_env`` was read from this process's environment (see ``museum_secret``).
+    # Whether ``museum_env`` was read from this process's environment (see ``museum_value``).
     from_process_env: bool = False
+
+    def __repr__(self) -> str:
+        # Values may be secrets (the webhook, API keys, presigned URLs): names and hosts only.
+        return (
+            f"Settings(data_dir={public_url(self.data_dir)!r}, timezone={self.timezone!r}, "
+            f"failure_webhook_url={'***' if self.failure_webhook_url else None}, "
+            f"public_base_url={self.public_base_url!r}, museums={self.museums!r}, "
+            f"museum_env=[{', '.join(sorted(self.museum_env))}])"
+        )
 
     def museum_setting(self, name: str) -> str | None:
         """A museum's setting: the variable ``name``, None when unset or empty (the default)."""
         return self.museum_env.get(name) or None
 
-    def museum_secret(self, name: str, default: str) -> str | dg.EnvVar:
-        """A museum's secret (an API key). Dagster stores resource config with every run, so a
-        secret from the process environment is bound by name (``dg.EnvVar``, read when the
-        resource starts) and its value never lands in the run history."""
+    def museum_value(self, name: str, default: str | None = None) -> str | dg.EnvVar | None:
+        """A museum's setting for a resource's config: a secret (an API key) or a location (a URL
+        may carry credentials or a presigned query). Dagster stores resource config with every run,
+        so a value from the process environment is bound by name (``dg.EnvVar``, read when the
+        resource starts) and never lands in the run history."""
         if self.from_process_env and self.museum_setting(name) is not None:
             return dg.EnvVar(name)
         return self.museum_setting(name) or default
 
 
-def read_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (default: the process environment); unset or empty means default."""
+def read_settings(env: Mapping[str, str] | None = None, *, declared: Iterable[str] = ()) -> Settings:
+    """Settings from ``env`` (default: the process environment); unset or empty means default.
+    ``declared``: the museums' variables (``harvest.museums.declared_variables``), the only ones
+    kept besides the table's own."""
     from_process_env = env is None
     env = os.environ if env is None else env
     bound_memory()  # the lake's Polars settings, in every process that loads the definitions
@@ -66,7 +82,8 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone=get("NIGHTLY_TIMEZONE") or defaults.timezone,
         failure_webhook_url=get("FAILURE_WEBHOOK_URL"),
         public_base_url=get("PUBLIC_BASE_URL") or defaults.public_base_url,
-        museum_env={name: value for name, value in env.items() if value},
+        museums=tuple(name.strip() for name in (get("MUSEUMS") or "").split(",") if name.strip()),
+        museum_env={name: env[name] for name in declared if get(name)},
         from_process_env=from_process_env,
     )
 

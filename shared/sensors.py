@@ -12,11 +12,15 @@ Both sensors post Slack-compatible JSON (``{"text": ...}``) to ``FAILURE_WEBHOOK
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import httpx
 
-from shared.jobs import nightly
+if TYPE_CHECKING:  # what define_asset_job returns; Dagster does not export the name
+    from dagster._core.definitions.unresolved_asset_job_definition import (
+        UnresolvedAssetJobDefinition as AssetJob,
+    )
+import httpx
 
 WEBHOOK_TIMEOUT_S = 5.0
 ERROR_CHARS = 500  # per step: enough for the message, not the whole stack trace
@@ -76,8 +80,8 @@ def success_text(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str:
     return "\n".join(lines)
 
 
-def sensors_for(webhook_url: str | None) -> list[dg.SensorDefinition]:
-    """The sensors to register: the failure alert only when there is a webhook to post to."""
+def sensors_for(webhook_url: str | None, nightly: "AssetJob") -> list[dg.SensorDefinition]:
+    """The sensors of ``nightly``: the failure alert only when there is a webhook to post to."""
 
     @dg.run_failure_sensor(
         name="nightly_failure_alert",

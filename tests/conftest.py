@@ -54,6 +54,15 @@ def run_nightly(data_dir: Path | str, **museum_env: str) -> dg.ExecuteInProcessR
     )
 
 
+def offline_env(**settings: str) -> dict[str, str]:
+    """This process's environment without any museum setting or ``MUSEUMS`` (the embedded
+    default), plus ``settings``: what a launched run should see, whatever the developer's shell set."""
+    from harvest.museums import MUSEUMS, declared_variables
+
+    ignored = {*declared_variables(MUSEUMS), "MUSEUMS", "FAILURE_WEBHOOK_URL"}
+    return {**{k: v for k, v in os.environ.items() if k not in ignored}, **settings}
+
+
 def launch_nightly(
     env: dict[str, str], *options: str, timeout: int = 600
 ) -> subprocess.CompletedProcess[str]:

@@ -16,6 +16,8 @@ from . import clean
 NAME = "template"  # the source name: the prefix of keys and asset names
 TITLE = "The Template Museum"  # as the Linked Art exports name the museum
 SHIPPED_SAMPLE = Path(__file__).parent / "data"  # a folder (or an archive) of JSON records
+# Where the dump is: the environment variable <NAME>_COLLECTION_URL (unset: the sample).
+LOCATION = f"{NAME.upper()}_COLLECTION_URL"
 
 
 MUSEUM = Museum(
@@ -32,7 +34,7 @@ MUSEUM = Museum(
         f"{TITLE}: agents in the collection model, one row per agent, with birth and death years.",
     ),
     harvest=f"{__name__}.harvest",
-    # Where the dump is: the environment variable <NAME>_COLLECTION_URL (unset: the sample).
-    resources=dump_resources(NAME, f"{NAME.upper()}_COLLECTION_URL"),
+    resources=dump_resources(NAME, LOCATION),
     sample="data/ (JSON records: objects/*.json, agents/*.json)",
+    locations=(LOCATION,),
 )

@@ -27,7 +27,7 @@ def clean_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
 def _resources(settings: "Settings") -> Mapping[str, object]:
     from harvest.sources import ArticApi
 
-    return {"artic_api": ArticApi(base_url=settings.museum_setting("ARTIC_API_URL"))}
+    return {"artic_api": ArticApi(base_url=settings.museum_value("ARTIC_API_URL"))}
 
 
 MUSEUM = Museum(
@@ -44,4 +44,6 @@ MUSEUM = Museum(
     harvest=f"{__name__}.harvest",
     resources=_resources,
     sample="data/ (API fixtures served by the replay, in this folder)",
+    locations=("ARTIC_API_URL",),
+    incremental=True,
 )

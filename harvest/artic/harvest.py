@@ -2,8 +2,10 @@
 
 A nightly run asks only for records whose ``updated_at`` is at or after the newest one already in
 the raw snapshot (the high-water mark, read from the snapshot itself so it can never disagree with
-it) and merges them in by id, the newer copy winning. ``full_refresh: true`` in the run config
-re-harvests everything, which is also what a first run does.
+it) and merges them in by id, the newer copy winning. An incremental harvest cannot see a record
+the museum withdrew, so ``full_refresh: true`` in the run config (what the weekly
+``full_refresh_schedule`` sends; a first run does the same) re-harvests everything and replaces the
+snapshot: the metadata counts what went (``changes/gone``).
 """
 
 import datetime as dt
@@ -25,13 +27,17 @@ from harvest.artic.schemas import (
 from harvest.museum import Clean
 from harvest.pagination import harvest_artic
 from harvest.raw import (
+    HarvestConfig,
     check_keys,
     checked_raw,
     failing_cleanly,
     harvest_metadata,
     keep_harvested_at,
+    last_snapshot,
+    origin_of,
     raw_check_specs,
     records_to_frame,
+    refuse_shrink,
     snapshot_changes,
     unexpected_fields,
 )
@@ -43,8 +49,8 @@ from shared.stages import lake_asset
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ArticRawFrame")
 
 
-class ArticHarvestConfig(dg.Config):
-    full_refresh: bool = False
+class ArticHarvestConfig(HarvestConfig):
+    full_refresh: bool = False  # re-harvest everything: withdrawn records leave the snapshot
 
 
 def latest_instant(timestamps: Iterable[str | None]) -> str | None:
@@ -104,27 +110,33 @@ def _artic_asset(
         ),
     )
     def _asset(
-        config: ArticHarvestConfig, artic_api: ArticApi, lakehouse: Lakehouse
+        context: dg.AssetExecutionContext,
+        config: ArticHarvestConfig,
+        artic_api: ArticApi,
+        lakehouse: Lakehouse,
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)
-        # The last snapshot, also on a full refresh: its harvested_at stays on unchanged records.
-        last = lakehouse.snapshot(name)
+        origin = origin_of(artic_api.base_url)
+        # The last snapshot, also on a full refresh: its harvested_at stays on unchanged records,
+        # and what it holds that the refresh does not is what the museum withdrew.
+        last = last_snapshot(context, lakehouse, name, origin=origin)
         previous = None if config.full_refresh else last
         since = _high_water_mark(previous)
         with failing_cleanly(), artic_api.harvester() as http:
             harvest = harvest_artic(http, resource, fields, updated_since=since)
         check_keys(name, harvest.records, harvest.pages, key="id")
         fresh = records_to_frame(
-            harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at
+            harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at, origin=origin
         )
         if "iiif_url" in harvest.config:
             fresh = fresh.with_columns(iiif_url=pl.lit(harvest.config["iiif_url"]))
         frame = keep_harvested_at(last, _merge(previous, fresh), key="id")
+        refuse_shrink(name, last, frame.height, config)
         metadata = {
-            **harvest_metadata(harvest.stats, replay=artic_api.is_replay),
+            **harvest_metadata(harvest.stats, origin=origin),
             "mode": dg.MetadataValue.text("incremental" if since else "full"),
             "updated_since": dg.MetadataValue.text(since or "(everything)"),
-            **snapshot_changes(previous, frame, key="id"),
+            **snapshot_changes(last, frame, key="id"),
         }
         yield from checked_raw(
             name,

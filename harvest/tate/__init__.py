@@ -7,6 +7,7 @@ from harvest.tate import clean
 
 # A sample of github.com/tategallery/collection: 2,500 artworks and the 583 artists they name.
 SHIPPED_SAMPLE = Path(__file__).parent / "data" / "collection-sample.tar.gz"
+LOCATION = "TATE_COLLECTION_URL"  # a folder, or an archive by path or http(s) URL
 
 
 MUSEUM = Museum(
@@ -24,6 +25,7 @@ MUSEUM = Museum(
         "Tate artists in the collection model, with birth and death years and places.",
     ),
     harvest=f"{__name__}.harvest",
-    resources=dump_resources("tate", "TATE_COLLECTION_URL"),
+    resources=dump_resources("tate", LOCATION),
     sample="harvest/tate/data/collection-sample.tar.gz (2,500 artworks, 583 artists)",
+    locations=(LOCATION,),
 )

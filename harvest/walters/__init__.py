@@ -21,10 +21,10 @@ def _resources(settings: "Settings") -> Mapping[str, object]:
 
     return {
         "walters_api": WaltersApi(
-            base_url=settings.museum_setting("WALTERS_API_URL"),
-            api_key=settings.museum_secret("WALTERS_API_KEY", DEFAULT_API_KEY),
+            base_url=settings.museum_value("WALTERS_API_URL"),
+            api_key=settings.museum_value("WALTERS_API_KEY", DEFAULT_API_KEY),
         ),
-        "walters_exports": WaltersExports(location=settings.museum_setting("WALTERS_EXPORTS_URL")),
+        "walters_exports": WaltersExports(location=settings.museum_value("WALTERS_EXPORTS_URL")),
     }
 
 
@@ -55,4 +55,6 @@ MUSEUM = Museum(
     harvest=f"{__name__}.harvest",
     resources=_resources,
     sample=f"{SHIPPED_EXPORTS.name}/ (API sample and CSV exports, in this folder)",
+    locations=("WALTERS_API_URL", "WALTERS_EXPORTS_URL"),
+    secrets=("WALTERS_API_KEY",),
 )

@@ -14,13 +14,17 @@ import polars as pl
 from harvest.exports import read_export
 from harvest.pagination import harvest_walters
 from harvest.raw import (
+    HarvestConfig,
     check_keys,
     checked_raw,
     failing_cleanly,
     harvest_metadata,
     keep_harvested_at,
+    last_snapshot,
+    origin_of,
     raw_check_specs,
     records_to_frame,
+    refuse_shrink,
     snapshot_changes,
     unexpected_fields,
 )
@@ -50,24 +54,31 @@ RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
     dagster_type=RAW,
 )
 def walters_objects_raw(
-    context: dg.AssetExecutionContext, walters_api: WaltersApi, lakehouse: Lakehouse
+    context: dg.AssetExecutionContext, config: HarvestConfig, walters_api: WaltersApi, lakehouse: Lakehouse
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
     """Walters object records as the v1 API served them, page by page, each object once; nested
     Creators, Geographies, Images kept nested; plus source, page and harvested_at (when the harvest
     first received the record in its current form: an unchanged record keeps it). Refused, nothing
     written, when a record-level rule of the clean stage fires on more than its share of records."""
     harvested_at = dt.datetime.now(dt.UTC)
+    origin = origin_of(walters_api.base_url)
     with failing_cleanly(), walters_api.harvester() as http:
         harvest = harvest_walters(http)
     check_keys("walters_objects_raw", harvest.records, harvest.pages, key="ObjectID", label="ObjectNumber")
     frame = records_to_frame(
-        harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
+        harvest.records,
+        harvest.pages,
+        WALTERS_OBJECT_SCHEMA,
+        source="walters",
+        harvested_at=harvested_at,
+        origin=origin,
     ).sort("ObjectID")
-    previous = lakehouse.snapshot("walters_objects_raw")
+    previous = last_snapshot(context, lakehouse, "walters_objects_raw", origin=origin)
+    refuse_shrink("walters_objects_raw", previous, frame.height, config)
     frame = keep_harvested_at(previous, frame, key="ObjectID")
     cleaned = MUSEUM.objects.clean(frame.lazy(), latest_year=harvested_at.year)
     metadata = {
-        **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
+        **harvest_metadata(harvest.stats, origin=origin),
         **snapshot_changes(previous, frame, key="ObjectID"),
     }
     yield from checked_raw(

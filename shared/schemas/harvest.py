@@ -15,6 +15,9 @@ PROVENANCE = {
         "When the harvest first received the record in its current form (UTC): a record unchanged "
         "since the previous snapshot keeps its previous harvested_at"
     ),
+    "origin": (
+        "Where the harvest read it: the source's location without credentials or query, or 'shipped sample'"
+    ),
 }
 
 
@@ -24,6 +27,7 @@ class _Provenance(pa.DataFrameModel):
     harvested_at: DateTime = pa.Field(
         dtype_kwargs={"time_unit": "us", "time_zone": "UTC"}, description=PROVENANCE["harvested_at"]
     )
+    origin: str = pa.Field(description=PROVENANCE["origin"])
 
     class Config:
         strict = False

@@ -320,9 +320,11 @@ def raw_lake(objects: int, seed: int, cache: Path) -> tuple[Path, dict[str, int]
 
 def nightly_wall() -> dict[str, float]:
     """`uv run dg launch --job nightly` on the embedded default into a temporary DATA_DIR."""
+    from harvest.museums import MUSEUMS, declared_variables
+
     with tempfile.TemporaryDirectory(prefix="bench-nightly-") as tmp:
         env = {**os.environ, "DATA_DIR": str(Path(tmp) / "data"), "DAGSTER_HOME": str(Path(tmp) / "home")}
-        for name in ("WALTERS_API_URL", "WALTERS_EXPORTS_URL", "ARTIC_API_URL"):
+        for name in (*declared_variables(MUSEUMS), "MUSEUMS"):  # the embedded default
             env.pop(name, None)
         Path(env["DAGSTER_HOME"]).mkdir(parents=True)
         start = time.perf_counter()

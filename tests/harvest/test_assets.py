@@ -348,13 +348,19 @@ def test_a_key_from_the_environment_is_stored_by_name_only(monkeypatch: pytest.M
     from dagster._serdes import serialize_value
 
     from definitions import make_definitions
+    from harvest.museums import MUSEUMS, declared_variables
     from shared.resources import read_settings
 
     monkeypatch.setenv("WALTERS_API_KEY", KEY)
-    monkeypatch.setenv("WALTERS_API_URL", "http://walters.test")
-    settings = read_settings()
+    # A location may carry credentials and a signed query: stored by name too.
+    monkeypatch.setenv("WALTERS_API_URL", "http://user:password@walters.test/?signature=SIGNED")
+    monkeypatch.setenv("WALTERS_EXPORTS_URL", "http://walters.test/exports/?token=TOKEN")
+    settings = read_settings(declared=declared_variables(MUSEUMS))
     snapshot = serialize_value(make_definitions(settings).resolve_job_def("nightly").get_job_snapshot())
     assert KEY not in snapshot and "WALTERS_API_KEY" in snapshot
+    for secret in ("password", "SIGNED", "TOKEN"):
+        assert secret not in snapshot
+        assert secret not in repr(settings)
     with dg.build_resources({"walters_api": resources_for(settings)["walters_api"]}) as built:
         assert built.walters_api.key() == KEY
         with built.walters_api.harvester() as http:

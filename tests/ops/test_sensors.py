@@ -9,6 +9,7 @@ from typing import cast
 
 import dagster as dg
 
+from shared.jobs import nightly_job
 from shared.resources import Settings
 from shared.sensors import sensors_for
 
@@ -59,7 +60,7 @@ def failing_nightly() -> None:
 
 
 def _sensor(webhook_url: str | None, name: str) -> dg.RunStatusSensorDefinition:
-    sensors = {sensor.name: sensor for sensor in sensors_for(webhook_url)}
+    sensors = {sensor.name: sensor for sensor in sensors_for(webhook_url, nightly_job({}))}
     return cast(dg.RunStatusSensorDefinition, sensors[name])
 
 
@@ -109,7 +110,7 @@ def test_failure_alert_is_registered_only_with_a_webhook() -> None:
         "nightly_failure_alert",
         "nightly_success_summary",
     }
-    for sensor in sensors_for("http://127.0.0.1:9/hook"):
+    for sensor in sensors_for("http://127.0.0.1:9/hook", nightly_job({})):
         assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 

@@ -7,7 +7,6 @@ PostgreSQL.
 """
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import psycopg2
 import pytest
 
 from shared.schemas.output import TABLES
-from tests.conftest import REPO, launch_nightly
+from tests.conftest import REPO, launch_nightly, offline_env
 from tests.services import PostgresServer, S3Server
 
 pytestmark = pytest.mark.slow
@@ -48,16 +47,13 @@ def test_nightly_on_object_storage_postgres_and_a_process_per_step(
     home.mkdir()
     scratch.mkdir()
     shutil.copy(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
-    env = {
-        **os.environ,
+    env = offline_env(
         **s3.env(),
-        "DATA_DIR": f"s3://{bucket}/museum",
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_POSTGRES_URL": postgres.url,
-        "TMPDIR": str(scratch),  # every temporary file of the run lands here, to be searched below
-    }
-    for name in ("WALTERS_API_URL", "WALTERS_EXPORTS_URL", "ARTIC_API_URL"):
-        env.pop(name, None)
+        DATA_DIR=f"s3://{bucket}/museum",
+        DAGSTER_HOME=str(home),
+        DAGSTER_POSTGRES_URL=postgres.url,
+        TMPDIR=str(scratch),  # every temporary file of the run lands here, to be searched below
+    )
 
     done = launch_nightly(env, "--config-json", json.dumps(MULTIPROCESS), timeout=1800)
     assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]

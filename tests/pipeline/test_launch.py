@@ -7,16 +7,16 @@ storage (run and event log databases, compressed snapshots included) nor in the 
 """
 
 import contextlib
-import os
 import sqlite3
 import zlib
 from pathlib import Path
 
 import pytest
 
+from harvest.exports import SHIPPED_EXPORTS
 from harvest.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
-from tests.conftest import launch_nightly
+from tests.conftest import launch_nightly, offline_env
 from tests.servers import Faults, serve
 
 pytestmark = pytest.mark.slow
@@ -50,15 +50,13 @@ def test_dg_launch_survives_a_misbehaving_server_and_never_shows_the_key(tmp_pat
     data_dir, home = tmp_path / "data", tmp_path / "dagster_home"
     home.mkdir()
     with serve(WaltersReplay(objects), FAULTS, seed=38) as server:
-        env = {
-            **os.environ,
-            "DATA_DIR": str(data_dir),
-            "DAGSTER_HOME": str(home),
-            "WALTERS_API_URL": server.url,
-            "WALTERS_API_KEY": KEY,
-        }
-        for name in ("WALTERS_EXPORTS_URL", "ARTIC_API_URL"):
-            env.pop(name, None)
+        env = offline_env(
+            DATA_DIR=str(data_dir),
+            DAGSTER_HOME=str(home),
+            WALTERS_API_URL=server.url,
+            WALTERS_EXPORTS_URL=str(SHIPPED_EXPORTS),
+            WALTERS_API_KEY=KEY,
+        )
         done = launch_nightly(env)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-5000:]

@@ -11,6 +11,7 @@ import pytest
 from definitions import make_definitions
 from harvest.museums import MUSEUMS
 from harvest.scaffold import scaffold
+from harvest.tate import SHIPPED_SAMPLE
 from outputs.database import connect_read_only
 from shared.resources import Settings
 from tests.conftest import REPO
@@ -62,7 +63,12 @@ def test_a_museum_from_the_template_reaches_the_database(
     monkeypatch.syspath_prepend(str(tmp_path / "museums"))
     fourth = importlib.import_module("fourth").MUSEUM
     data_dir = tmp_path / "data"
-    settings = Settings(data_dir=str(data_dir), museum_env={"FOURTH_COLLECTION_URL": str(tmp_path / "dump")})
+    # Beside a registered museum, live too (a deployment never mixes in a shipped sample): the
+    # Tate from its archive, given as a location.
+    settings = Settings(
+        data_dir=str(data_dir),
+        museum_env={"FOURTH_COLLECTION_URL": str(tmp_path / "dump"), "TATE_COLLECTION_URL": str(SHIPPED_SAMPLE)},
+    )
 
     defs = make_definitions(settings, registry=(*MUSEUMS, fourth))
     result = defs.resolve_job_def("nightly").execute_in_process(instance=dg.DagsterInstance.ephemeral())
@@ -72,7 +78,7 @@ def test_a_museum_from_the_template_reaches_the_database(
         sources = dict(con.sql("SELECT source, count(*) FROM objects GROUP BY source").fetchall())
         agents = con.sql("SELECT agent_key FROM agents WHERE source = 'fourth' ORDER BY agent_key").fetchall()
         linked = con.sql("SELECT count(*) FROM object_agents WHERE object_key LIKE 'fourth:%'").fetchall()
-    assert sources.keys() == {m.name for m in (*MUSEUMS, fourth)}
+    assert sources.keys() == {"tate", "fourth"}
     assert sources["fourth"] == OBJECTS
     # Its four agents and the one only an object names, kept as an agent.
     assert [a for (a,) in agents] == [f"fourth:{i}" for i in (1, 2, 3, 4, 99)]

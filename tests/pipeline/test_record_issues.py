@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from harvest.exports import SHIPPED_EXPORTS
 from harvest.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
 from shared.issues import EARLIEST_YEAR
@@ -35,7 +36,7 @@ def _rows(database: Path, sql: str) -> list[tuple]:
 
 def _nightly(data_dir: Path, records: list[dict]) -> dg.ExecuteInProcessResult:
     with serve(WaltersReplay(records)) as server:
-        return run_nightly(data_dir, WALTERS_API_URL=server.url)
+        return run_nightly(data_dir, WALTERS_API_URL=server.url, WALTERS_EXPORTS_URL=str(SHIPPED_EXPORTS))
 
 
 def _digests(data_dir: Path) -> dict[str, str]:

@@ -55,7 +55,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     artworks = metadata(result, "tate_artworks_raw")
     assert (artworks["records"], artworks["files"]) == (2500, 2500)
     assert artworks["archive_bytes"] == SHIPPED_SAMPLE.stat().st_size
-    assert artworks["served_by"] == "shipped sample"
+    assert artworks["origin"] == "shipped sample"
     assert metadata(result, "tate_artists_raw")["records"] == 583
     checks = {
         (c.asset_key.to_user_string(), c.check_name): c.passed for c in result.get_asset_check_evaluations()
