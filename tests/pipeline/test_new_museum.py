@@ -67,7 +67,10 @@ def test_a_museum_from_the_template_reaches_the_database(
     # Tate from its archive, given as a location.
     settings = Settings(
         data_dir=str(data_dir),
-        museum_env={"FOURTH_COLLECTION_URL": str(tmp_path / "dump"), "TATE_COLLECTION_URL": str(SHIPPED_SAMPLE)},
+        museum_env={
+            "FOURTH_COLLECTION_URL": str(tmp_path / "dump"),
+            "TATE_COLLECTION_URL": str(SHIPPED_SAMPLE),
+        },
     )
 
     defs = make_definitions(settings, registry=(*MUSEUMS, fourth))
