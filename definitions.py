@@ -13,7 +13,6 @@ import dagster as dg
 from harvest.museum import Museum
 from harvest.museums import MUSEUMS
 from outputs import assets as output_assets
-from outputs import exchange_assets
 from shared.jobs import nightly, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
 from shared.sensors import sensors_for
@@ -42,8 +41,8 @@ def make_definitions(settings: Settings, registry: Sequence[Museum] = MUSEUMS) -
         assets.extend(built[0])
         checks.extend(built[1])
     return dg.Definitions(
-        assets=[*assets, *output_assets.assets, *exchange_assets.assets],
-        asset_checks=[*checks, *output_assets.asset_checks],
+        assets=[*assets, *output_assets.assets],
+        asset_checks=checks,
         jobs=[nightly],
         schedules=[nightly_schedule_for(settings.timezone)],
         sensors=sensors_for(settings.failure_webhook_url),

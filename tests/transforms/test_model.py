@@ -73,7 +73,7 @@ AGENTS = conform_to(
 def test_union_sources_keeps_every_row_source_after_source() -> None:
     a = _objects(OBJECTS[2:])
     b = _objects(OBJECTS[:2])
-    out = union_sources(b, a).collect()
+    out = union_sources(b, a, schema=OBJECT_SCHEMA).collect()
     assert out["object_key"].to_list() == ["walters:7", "walters:37361", "artic:11"]
 
 
