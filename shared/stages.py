@@ -24,7 +24,8 @@ from shared.schemas.output import TABLES
 from shared.storage import discard, staging_path
 
 OWNERS = ["team:collections-data"]
-Table = pl.LazyFrame | pl.DataFrame
+# What a checked asset's function returns: its table, or the table with metadata.
+Table = pl.LazyFrame | pl.DataFrame | dg.Output[pl.LazyFrame] | dg.Output[pl.DataFrame]
 STAGES = ("harvest", "clean", "enrich", "reshape", "output")
 
 
@@ -59,16 +60,22 @@ def checked_asset(
     deps: Sequence[str] = (),
     description: str | None = None,
     **kwargs: Any,
-) -> Callable[[Callable[..., Table | dg.Output[Table]]], dg.AssetsDefinition]:
+) -> Callable[[Callable[..., Table]], dg.AssetsDefinition]:
     """``lake_asset`` (``kwargs``) whose table is checked by ``checks`` before the lake holds it.
 
-    The function returns the table (a LazyFrame, or a DataFrame; or ``dg.Output(table, metadata=...)``
-    to add metadata) and takes, by name: ``context`` (optional), resources (annotated with their class), lake tables (each named parameter is the
-    asset of that name, scanned lazily) and ``**kwargs`` for ``ins``. The checks are the asset's own
-    (``check_specs``); the tables they read become its deps."""
+    The function returns the table, a LazyFrame (sunk streaming) or a DataFrame, or
+    ``dg.Output(table, metadata=...)`` to add metadata (the asset has an output per check, so
+    ``context.add_output_metadata`` would need the output's name). It takes, by name: ``context``
+    (optional), resources (annotated with their class), lake tables (a named parameter is the asset
+    of that name, scanned lazily) and ``**kwargs`` for ``ins``. The checks are the asset's own
+    (``check_specs``); the tables they read become its deps.
 
-    def decorate(fn: Callable[..., Table | dg.Output[Table]]) -> dg.AssetsDefinition:
-        asset = name or fn.__name__
+    The asset writes the table beside the lake's file, runs every check on what it wrote and
+    reports them; if a blocking one failed it removes the file and fails naming the failures (the
+    lake's file stays as it was), else the IO manager puts the file in place (``Staged``)."""
+
+    def decorate(fn: Callable[..., Table]) -> dg.AssetsDefinition:
+        asset = name or fn.__name__  # ty: ignore[missing-attribute] (a function has one)
         params = inspect.signature(fn).parameters
         resources = {
             p
@@ -105,7 +112,7 @@ def checked_asset(
 def _stage_and_check(
     lakehouse: Lakehouse,
     asset: str,
-    output: dg.Output[Table],
+    output: dg.Output[Any],
     checks: Sequence[TableCheck],
     log: logging.Logger | dg.DagsterLogManager,
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
@@ -136,7 +143,7 @@ def _stage_and_check(
 
 def table_asset(
     name: str, *, check: str | None = None, checks: Sequence[TableCheck] = (), **kwargs: Any
-) -> Callable[[Callable[..., pl.LazyFrame]], dg.AssetsDefinition]:
+) -> Callable[[Callable[..., Table]], dg.AssetsDefinition]:
     """A reshape asset loaded into the database as the table ``name`` (``shared.schemas.output.TABLES``):
     its model gives the column descriptions and its blocking check (``check``: what it asserts), or
     where it has none its key is checked; ``checks``: more checks, ``kwargs``: ``checked_asset``'s."""

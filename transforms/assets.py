@@ -37,17 +37,18 @@ def _clean_asset(
 ) -> dg.AssetsDefinition:
     """The clean asset of ``frame``; with a ``model``, checked against it (``check``: what that
     asserts) before the lake holds it."""
-    declared = dict(
-        stage="clean",
-        model=model,
-        name=frame.cleaned(museum.name),
-        description=frame.description,
-        ins={"raw": dg.AssetIn(frame.raw(museum.name), dagster_type=SCANNED)},
-    )
+    name, ins = frame.cleaned(museum.name), {"raw": dg.AssetIn(frame.raw(museum.name), dagster_type=SCANNED)}
     decorate = (
-        checked_asset(checks=[model_check(model, description=check)], **declared)
+        checked_asset(
+            checks=[model_check(model, description=check)],
+            stage="clean",
+            model=model,
+            name=name,
+            description=frame.description,
+            ins=ins,
+        )
         if model
-        else lake_asset(**declared)
+        else lake_asset(stage="clean", name=name, description=frame.description, ins=ins)
     )
 
     @decorate

@@ -148,7 +148,11 @@ def test_an_export_that_fails_its_check_leaves_the_database_and_every_export(
         if not e.passed
     ]
     assert failed == [("iiif_manifests", "rights_uris")]
-    (error,) = [e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure]
+    (error,) = [
+        e.step_failure_data.error.to_string()
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.error is not None
+    ]
     assert "Nothing was published" in error and "iiif_manifests rights_uris" in error
     assert _published(published_night) == before
     assert _files(published_night) == files
@@ -166,7 +170,11 @@ def test_a_database_build_that_fails_leaves_the_database_and_every_export(
     result = _outputs_alone(published_night)
 
     assert not result.success
-    (error,) = [e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure]
+    (error,) = [
+        e.step_failure_data.error.to_string()
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.error is not None
+    ]
     assert "no_such_table" in error
     assert _published(published_night) == before
     assert _files(published_night) == files
