@@ -7,8 +7,14 @@ without its network extension, which cannot be installed offline) gets local cop
 folder, and what is published is written to scratch and then put in place in one step:
 
 - on local disk, one rename (``os.replace``) on the same file system;
-- on object storage, one upload: S3 shows an object only once its PUT (or multipart upload) is
-  complete, so readers never see half a file and an interrupted upload leaves the old object.
+- on object storage, an upload beside the target, then a move onto it (a server-side copy): S3
+  shows an object only once its PUT, multipart upload or copy is complete, so readers never see
+  half a file and an interrupted upload leaves the old object.
+
+Files published together (``publishing_together``: the database and every export) are all built
+first and put in place only when all are complete; on object storage all are uploaded before any
+is moved in. A lake table checked before the lake holds it is written beside its file
+(``staging_path``) and put in place the same way (``promote``).
 
 No step relies on another step's local files: each step may run in its own process or container.
 """
