@@ -15,7 +15,6 @@ from harvest.museum import Museum
 from harvest.museums import MUSEUMS, declared_variables, select_museums
 from harvest.raw import origin_of
 from outputs import assets as output_assets
-from outputs import exchange_assets
 from shared.jobs import full_refresh_schedule_for, nightly_job, nightly_schedule_for
 from shared.resources import Settings, build_resources, read_settings
 from shared.sensors import sensors_for
@@ -60,8 +59,8 @@ def make_definitions(settings: Settings, registry: Sequence[Museum] = MUSEUMS) -
     if incremental:
         schedules.append(full_refresh_schedule_for(nightly, settings.timezone, incremental))
     return dg.Definitions(
-        assets=[*assets, *output_assets.assets, *exchange_assets.assets],
-        asset_checks=[*checks, *output_assets.asset_checks],
+        assets=[*assets, *output_assets.assets],
+        asset_checks=checks,
         jobs=[nightly],
         schedules=schedules,
         sensors=sensors_for(settings.failure_webhook_url, nightly),

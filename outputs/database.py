@@ -1,9 +1,10 @@
 """Build the analytics database from the Parquet lake.
 
 DuckDB reads each table's Parquet file directly (no rows pass through Python) into a new file. The
-output asset builds it in a scratch file that replaces the published database only when every
-table, key, comment and view is in place and the file is closed (``Lakehouse.publishing``): a
-reader never sees a half-built database, and a failed build leaves the last good one untouched.
+output step builds it in a scratch file that replaces the published database, with every export,
+only when every table, key, comment and view is in place and the file is closed
+(``Lakehouse.publishing_together``): a reader never sees a half-built database, and a failed build
+leaves the last good one untouched.
 """
 
 from collections.abc import Mapping, Sequence
@@ -40,8 +41,9 @@ def build_database(
 ) -> dict[str, int]:
     """Build a new database file ``target`` from the lake; returns rows per table.
 
-    Writes ``target`` in place: callers publish through ``Lakehouse.publishing``, which swaps the
-    finished file in and leaves the old one untouched when the build fails."""
+    Writes ``target`` in place: callers publish through ``Lakehouse.publishing_together`` (or
+    ``publishing``), which swaps the finished file in and leaves the old one untouched when the
+    build fails."""
     con = duckdb.connect(str(target))
     try:
         # Row order inside a table carries no meaning here; not keeping it lets DuckDB load in parallel.

@@ -1,7 +1,7 @@
 """The search export: one JSON document per object, agents, places and images nested.
 
-Written by DuckDB from the analytics database; the output asset writes it through
-``Lakehouse.publishing``, so it replaces the old export only when complete.
+Written by DuckDB from the analytics database the same step has just built (in scratch); it is
+published with that database and the other exports (``outputs.assets``), only when all are complete.
 """
 
 from pathlib import Path

@@ -1,14 +1,20 @@
-"""Asset checks built from Pandera models: one factory for every boundary.
+"""Asset checks built from Pandera models and keys: one kind of check (``TableCheck``) for every
+boundary, each evaluating a table lazily to ``(passed, metadata, summary)``.
 
-A check reads the asset as written to the lake (lazily) and validates it with data-level checks
-(``SCHEMA_AND_DATA``: on a LazyFrame Pandera checks only columns and dtypes by default). Blocking
-checks stop everything downstream, so the database and the export keep the last good run's data.
-Failure cases go into the check's metadata, so the UI shows which records broke which rule; a
-blocking check that fails also says so in the run's error and log (which check, how many failures,
-the first cases), where people look first: Dagster's own message names only the check.
+Blocking checks run inside their asset, on the table it has just written beside its lake file, and
+the table replaces the lake's file only when every one passed (``shared.stages.checked_asset``): the
+lake never holds a table whose blocking check failed, so no later run, whole or partial (the
+database alone), can read one. Warning checks, which must not stop anything, run as checks of their
+own on the lake's table (``lake_check``).
+
+Model checks validate data too (``SCHEMA_AND_DATA``: on a LazyFrame Pandera checks only columns and
+dtypes by default). Failure cases go into the check's metadata, so the UI shows which records broke
+which rule; a blocking check that fails also says so in the run's error and log (which check, how
+many failures, the first cases), where people look first.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
@@ -19,6 +25,7 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from shared.issues import count_by_rule, issue_rows
 from shared.metadata import issue_metadata, markdown_table
+from shared.schemas.output import Table
 
 FAILURE_CASES_SHOWN = 20
 
@@ -81,77 +88,81 @@ def validate_frame(model: type[pa.DataFrameModel], frame: pl.LazyFrame | pl.Data
 
 # (passed, metadata, summary): the summary says in one line what failed (None when it passed).
 Evaluation = tuple[bool, dict[str, Any], str | None]
+# Scans the lake table of an asset, by name: what a check compares its table against.
+Reader = Callable[[str], pl.LazyFrame]
 
 
-def _lake_check(
-    asset: str,
-    check_name: str,
-    *,
-    description: str,
-    blocking: bool,
-    evaluate: Callable[..., Evaluation],
-    other: str | None = None,
-) -> dg.AssetChecksDefinition:
-    """An asset check that loads ``asset`` (and ``other``, if named) lazily from the lake and
-    reports ``evaluate(frame[, targets]) -> (passed, metadata, summary)``. One builder for every
-    check. A blocking check that fails logs its summary as an error and fails its step with it, so
-    the run's error names the failures, not only the check."""
-    ins = {"frame": dg.AssetIn(asset), **({"targets": dg.AssetIn(other)} if other else {})}
-    spec = dg.AssetCheckSpec(
-        check_name,
-        asset=asset,
-        blocking=blocking,
-        description=description,
-        additional_deps=[other] if other else None,
-    )
-    severity = dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN
+@dataclass(frozen=True)
+class TableCheck:
+    """A check of one table: ``evaluate(table, read)``, where ``read`` scans the other lake tables
+    it needs (``reads``, built before the table's asset). Blocking, or a warning where bad data may
+    pass."""
 
-    def results(
-        context: dg.AssetCheckExecutionContext, passed: bool, metadata: dict[str, Any], summary: str | None
-    ) -> Iterable[dg.AssetCheckResult]:
-        yield dg.AssetCheckResult(
+    name: str
+    description: str
+    evaluate: Callable[[pl.LazyFrame, Reader], Evaluation]
+    blocking: bool = True
+    reads: tuple[str, ...] = ()
+
+    def spec(self, asset: str) -> dg.AssetCheckSpec:
+        return dg.AssetCheckSpec(self.name, asset=asset, blocking=self.blocking, description=self.description)
+
+    def run(self, asset: str, table: pl.LazyFrame, read: Reader) -> dg.AssetCheckResult:
+        """The check's result on ``table``, the asset ``asset``'s."""
+        passed, metadata, summary = self.evaluate(table, read)
+        return dg.AssetCheckResult(
             asset_key=asset,
-            check_name=check_name,
+            check_name=self.name,
             passed=passed,
-            severity=severity,
+            severity=dg.AssetCheckSeverity.ERROR if self.blocking else dg.AssetCheckSeverity.WARN,
             metadata=metadata,
             description=summary if not passed else None,
         )
-        if not passed and blocking:
-            message = f"Blocking check {check_name} on {asset} failed: {summary}"
-            context.log.error(message)
-            # The data will not change on a retry: fail once.
-            raise dg.Failure(description=message, metadata=metadata, allow_retries=False)
 
-    decorate = dg.multi_asset_check(name=f"{asset}__{check_name}", specs=[spec], ins=ins)
-    # Inputs are annotated LazyFrame so the IO manager scans them lazily instead of loading them.
-    if other:
 
-        @decorate
-        def _compare(
-            context: dg.AssetCheckExecutionContext, frame: pl.LazyFrame, targets: pl.LazyFrame
-        ) -> Iterable[dg.AssetCheckResult]:
-            yield from results(context, *evaluate(frame, targets))
+def refusal(
+    asset: str, checks: Sequence[TableCheck], results: Sequence[dg.AssetCheckResult]
+) -> dg.Failure | None:
+    """The failure naming every blocking check of ``checks`` that failed (their ``results``, in the
+    same order) and why, or None when all passed. The data will not change on a retry: it fails once."""
+    failed = [r for c, r in zip(checks, results, strict=True) if c.blocking and not r.passed]
+    if not failed:
+        return None
+    reasons = "; ".join(f"Blocking check {r.check_name} on {asset} failed: {r.description}" for r in failed)
+    return dg.Failure(
+        description=f"{reasons}. The lake's {asset} was left as it was.",
+        metadata={f"{r.check_name}/{key}": value for r in failed for key, value in r.metadata.items()},
+        allow_retries=False,
+    )
 
-        return _compare
 
-    @decorate
-    def _check(context: dg.AssetCheckExecutionContext, frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
-        yield from results(context, *evaluate(frame))
+def lake_check(asset: str, check: TableCheck) -> dg.AssetChecksDefinition:
+    """``check`` as a check of its own on the lake's ``asset`` (loaded lazily). Warnings only: a
+    blocking check belongs in its asset (``shared.stages.checked_asset``), where it runs before the
+    lake holds the table."""
+    if check.blocking or check.reads:
+        raise ValueError(
+            f"{check.name} on {asset}: run blocking checks and checks of several tables in the asset"
+        )
+
+    # The input is annotated LazyFrame so the IO manager scans it lazily instead of loading it.
+    @dg.multi_asset_check(
+        name=f"{asset}__{check.name}", specs=[check.spec(asset)], ins={"frame": dg.AssetIn(asset)}
+    )
+    def _check(frame: pl.LazyFrame) -> Iterable[dg.AssetCheckResult]:
+        yield check.run(asset, frame, _reads_nothing)
 
     return _check
 
 
-def model_check(
-    asset: str,
-    model: type[pa.DataFrameModel],
-    *,
-    blocking: bool,
-    description: str,
-) -> dg.AssetChecksDefinition:
-    """An asset check ``conforms_to_<model>`` on ``asset``: blocking, or a warning where bad data may pass."""
+def _reads_nothing(name: str) -> pl.LazyFrame:
+    raise KeyError(f"this check reads no other table ({name})")
 
-    def evaluate(frame: pl.LazyFrame) -> Evaluation:
+
+def model_check(model: type[pa.DataFrameModel], *, description: str, blocking: bool = True) -> TableCheck:
+    """``conforms_to_<model>``: the table validates against ``model``, data checks included."""
+
+    def evaluate(frame: pl.LazyFrame, read: Reader) -> Evaluation:
         failures = validate_frame(model, frame)
         metadata: dict[str, Any] = {"model": model.__name__}
         if failures is None:
@@ -159,20 +170,19 @@ def model_check(
         metadata.update(failure_metadata(failures))
         return False, metadata, f"{model.__name__}: {failure_summary(failures)}"
 
-    return _lake_check(
-        asset, f"conforms_to_{model.__name__}", description=description, blocking=blocking, evaluate=evaluate
-    )
+    return TableCheck(f"conforms_to_{model.__name__}", description, evaluate, blocking=blocking)
 
 
-def references_check(asset: str, column: str, *, target: str, target_column: str) -> dg.AssetChecksDefinition:
-    """A blocking check that every ``asset.column`` value exists in ``target.target_column``."""
+def references_check(column: str, *, target: str, target_column: str) -> TableCheck:
+    """``<column>_references_<target>``: every ``column`` value exists in the lake's
+    ``target.target_column``."""
 
-    def evaluate(frame: pl.LazyFrame, targets: pl.LazyFrame) -> Evaluation:
+    def evaluate(frame: pl.LazyFrame, read: Reader) -> Evaluation:
         dangling = (
             frame.select(column)
             .drop_nulls()
             .unique()
-            .join(targets.select(pl.col(target_column).alias(column)), on=column, how="anti")
+            .join(read(target).select(pl.col(target_column).alias(column)), on=column, how="anti")
             .sort(column)
             .collect()
         )
@@ -186,20 +196,18 @@ def references_check(asset: str, column: str, *, target: str, target_column: str
             f"{dangling.height} {column} value(s) not in {target}.{target_column}, e.g. {examples[:5]}",
         )
 
-    return _lake_check(
-        asset,
+    return TableCheck(
         f"{column}_references_{target}",
-        description=f"Every {column} points at an existing {target}.{target_column}",
-        blocking=True,
-        evaluate=evaluate,
-        other=target,
+        f"Every {column} points at an existing {target}.{target_column}",
+        evaluate,
+        reads=(target,),
     )
 
 
-def key_check(asset: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
-    """A blocking check that ``key`` is non-null and unique in ``asset`` (its primary key)."""
+def key_check(key: tuple[str, ...]) -> TableCheck:
+    """``primary_key_unique``: ``key`` is non-null and unique in the table."""
 
-    def evaluate(frame: pl.LazyFrame) -> Evaluation:
+    def evaluate(frame: pl.LazyFrame, read: Reader) -> Evaluation:
         keys = frame.select(key)
         nulls = keys.filter(pl.any_horizontal(pl.col(key).is_null()))
         duplicated = keys.group_by(key).len().filter(pl.col("len") > 1).drop("len")
@@ -214,21 +222,23 @@ def key_check(asset: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
             f"{bad.height} null or duplicated key(s) ({', '.join(key)}), e.g. {examples[:5]}",
         )
 
-    return _lake_check(
-        asset,
-        "primary_key_unique",
-        description=f"({', '.join(key)}) is non-null and unique",
-        blocking=True,
-        evaluate=evaluate,
-    )
+    return TableCheck("primary_key_unique", f"({', '.join(key)}) is non-null and unique", evaluate)
 
 
-def issues_check(asset: str, *, key: str, number: str | None = None) -> dg.AssetChecksDefinition:
-    """A warning check ``record_issues_within_thresholds`` on a clean asset: the records each rule
+def table_checks(table: Table, *, description: str) -> list[TableCheck]:
+    """The blocking check of a database table (``shared.schemas.output.TABLES``): its model
+    (``description``: what it asserts), or where it has none its key."""
+    if table.model is not None:
+        return [model_check(table.model, description=description)]
+    return [key_check(table.primary_key)]
+
+
+def issues_check(*, key: str, number: str | None = None) -> TableCheck:
+    """A warning ``record_issues_within_thresholds`` for a clean table: the records each rule
     handled (``shared.issues``), their share against the rule's threshold, the first issues.
     Not blocking: the harvest already refused a snapshot where a rule fired too often."""
 
-    def evaluate(frame: pl.LazyFrame) -> Evaluation:
+    def evaluate(frame: pl.LazyFrame, read: Reader) -> Evaluation:
         rows = issue_rows(frame, key=key, number=number)
         records = frame.select(pl.len()).collect(engine="streaming").item()
         counts = count_by_rule(rows, records=records).collect(engine="streaming")
@@ -243,10 +253,9 @@ def issues_check(asset: str, *, key: str, number: str | None = None) -> dg.Asset
             summary or None,
         )
 
-    return _lake_check(
-        asset,
+    return TableCheck(
         "record_issues_within_thresholds",
-        description="Each record-level rule fired on no more than its declared share of the records",
+        "Each record-level rule fired on no more than its declared share of the records",
+        evaluate,
         blocking=False,
-        evaluate=evaluate,
     )

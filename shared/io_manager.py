@@ -9,6 +9,9 @@ Changes to ``PolarsParquetIOManager``:
   upload is visible only once complete, so it is atomic as it is.
 - A base_dir on object storage is checked at setup: a wrong URL, endpoint or key fails the step
   before its work, naming the URL.
+- A table its asset has already written and checked (``Staged``: ``shared.stages.checked_asset``)
+  is not written again but put in place in one step (``shared.storage.promote``), so the lake
+  never holds a table whose blocking check failed.
 - Writes and scans keep memory bounded whatever the table's size (``shared.lake``).
 - LazyFrame outputs get the row count (from the Parquet footer, not by re-running the plan) and a
   deterministic head preview, the same metadata as every other asset (``shared.metadata``).
@@ -16,6 +19,7 @@ Changes to ``PolarsParquetIOManager``:
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
@@ -25,7 +29,21 @@ from upath import UPath
 
 from shared.lake import bound_memory, sink_lake, write_lake
 from shared.metadata import table_metadata
-from shared.storage import check_writable, is_local
+from shared.storage import check_writable, is_local, promote
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A table written beside its lake file (``shared.storage.staging_path``) and checked there:
+    an asset's output that the IO manager promotes instead of writing."""
+
+    path: UPath
+
+
+# The output type of an asset that yields ``Staged``; its readers scan the lake file as usual.
+STAGED = dg.PythonObjectDagsterType(Staged, name="StagedLakeTable")
+# The type of an input the IO manager scans lazily, for assets that take their inputs as ``**kwargs``.
+SCANNED = dg.PythonObjectDagsterType(pl.LazyFrame, name="ScannedLakeTable")
 
 
 def _atomically(path: UPath, write: Callable[[UPath], object]) -> None:
@@ -60,6 +78,12 @@ class LakeIOManager(PolarsParquetIOManager):
     ) -> pl.LazyFrame:
         return pl.scan_parquet(str(path))
 
+    def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
+        if isinstance(obj, Staged):
+            promote(obj.path, path)
+        else:
+            super().dump_to_path(context, obj, path)
+
     def sink_df_to_path(self, context: dg.OutputContext, df: pl.LazyFrame, path: UPath) -> None:
         _atomically(path, lambda tmp: sink_lake(df, str(tmp)))
 
@@ -67,7 +91,7 @@ class LakeIOManager(PolarsParquetIOManager):
         _atomically(path, lambda tmp: write_lake(df, str(tmp)))
 
     def get_metadata(self, context: dg.OutputContext, obj: Any) -> dict[str, Any]:
-        if not isinstance(obj, pl.DataFrame | pl.LazyFrame):
+        if not isinstance(obj, pl.DataFrame | pl.LazyFrame | Staged):
             return super().get_metadata(context, obj)
         written = pl.scan_parquet(str(self._get_path(context)))
         descriptions = (context.definition_metadata or {}).get("column_descriptions") or {}

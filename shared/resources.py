@@ -6,7 +6,7 @@ Dagster process; nothing else in the project looks at ``os.environ``.
 """
 
 import os
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,15 @@ from upath import UPath
 from shared.io_manager import LakeIOManager
 from shared.lake import bound_memory
 from shared.redact import public_url
-from shared.storage import K, check_writable, forget_listings, local_copies, publishing, storage_root
+from shared.storage import (
+    K,
+    check_writable,
+    forget_listings,
+    local_copies,
+    publishing,
+    publishing_together,
+    storage_root,
+)
 
 DATABASE_FILE = "analytics.duckdb"  # under DATA_DIR
 
@@ -109,11 +117,15 @@ class Lakehouse(dg.ConfigurableResource):
         """Where the lake IO manager keeps an asset's Parquet file."""
         return self.lake_dir / f"{asset_name}.parquet"
 
+    def scan(self, asset_name: str) -> pl.LazyFrame:
+        """The asset's table as the lake holds it (lazily)."""
+        return pl.scan_parquet(str(self.table_path(asset_name)))
+
     def snapshot(self, asset_name: str) -> pl.LazyFrame | None:
         """The asset's table as the lake holds it now (lazily), or None before its first run."""
         path = self.table_path(asset_name)
         forget_listings(path)
-        return pl.scan_parquet(str(path)) if path.exists() else None
+        return self.scan(asset_name) if path.exists() else None
 
     @property
     def database_path(self) -> UPath:
@@ -128,6 +140,13 @@ class Lakehouse(dg.ConfigurableResource):
         database's write-ahead log included), so readers never see half a file and a failed run
         costs the museum nothing it had."""
         with publishing(self.root / name) as scratch:
+            yield scratch
+
+    @contextmanager
+    def publishing_together(self, names: Sequence[str]) -> Generator[dict[str, Path]]:
+        """``publishing`` for several files (``names``) at once: a scratch path for each; when the
+        block ends without an error they all replace the published ones, else none does."""
+        with publishing_together({name: self.root / name for name in names}) as scratch:
             yield scratch
 
     @contextmanager

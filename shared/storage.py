@@ -7,8 +7,14 @@ without its network extension, which cannot be installed offline) gets local cop
 folder, and what is published is written to scratch and then put in place in one step:
 
 - on local disk, one rename (``os.replace``) on the same file system;
-- on object storage, one upload: S3 shows an object only once its PUT (or multipart upload) is
-  complete, so readers never see half a file and an interrupted upload leaves the old object.
+- on object storage, an upload beside the target, then a move onto it (a server-side copy): S3
+  shows an object only once its PUT, multipart upload or copy is complete, so readers never see
+  half a file and an interrupted upload leaves the old object.
+
+Files published together (``publishing_together``: the database and every export) are all built
+first and put in place only when all are complete; on object storage all are uploaded before any
+is moved in. A lake table checked before the lake holds it is written beside its file
+(``staging_path``) and put in place the same way (``promote``).
 
 No step relies on another step's local files: each step may run in its own process or container.
 """
@@ -69,26 +75,86 @@ def forget_listings(path: UPath) -> None:
         path.fs.invalidate_cache(path.parent.path)
 
 
-@contextmanager
-def publishing(target: UPath) -> Generator[Path]:
-    """A local scratch path to write ``target`` into; put in place in one step when the block ends
-    without an error, else ``target`` stays as it was. Nothing else is left behind either way (a
-    database's write-ahead log included)."""
+def staging_path(target: UPath) -> UPath:
+    """A new path beside ``target`` to write its next version into, for ``promote`` to put in place
+    (hidden, and unique: steps and retries never share one)."""
+    if is_local(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.staging")
+
+
+def promote(staged: UPath | Path, target: UPath) -> None:
+    """Put ``staged`` in place of ``target`` in one step: a rename on disk; on object storage a move
+    (a server-side copy, then the staged object deleted), and the target object changes only once
+    the copy is complete."""
+    if is_local(target):
+        os.replace(str(staged), str(target))
+        return
+    target.fs.mv(UPath(staged).path, target.path)
+    forget_listings(target)
+
+
+def discard(staged: UPath) -> None:
+    """Remove ``staged`` if it is there (a write that failed may have left nothing)."""
+    forget_listings(staged)
+    if staged.exists():
+        staged.unlink()
+
+
+def _scratch_folder(target: UPath) -> Path:
     if is_local(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         # A folder of its own beside the target: same file system (the swap is a rename), and
         # whatever the writer leaves beside its file goes with the folder.
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=str(target.parent)))
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix=f"publishing-{target.name}."))
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=str(target.parent)))
+    return Path(tempfile.mkdtemp(prefix=f"publishing-{target.name}."))
+
+
+def _put_in_place(files: Mapping[Path, UPath]) -> None:
+    """Each local file in place of its target. On object storage every file is first uploaded
+    beside its target, and only once all uploads are complete are they moved in: a failed upload
+    (the slow, fallible part) leaves every target as it was."""
+    uploaded: list[UPath] = []
     try:
-        yield scratch / target.name
-        if is_local(target):
-            os.replace(scratch / target.name, str(target))
-        else:
-            target.fs.put_file(str(scratch / target.name), target.path)
+        moves: list[tuple[UPath | Path, UPath]] = []
+        for local, target in files.items():
+            if is_local(target):
+                moves.append((local, target))
+                continue
+            uploaded.append(staging_path(target))
+            target.fs.put_file(str(local), uploaded[-1].path)
+            moves.append((uploaded[-1], target))
+        for staged, target in moves:
+            promote(staged, target)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        for staged in uploaded:
+            discard(staged)
+
+
+@contextmanager
+def publishing_together(targets: Mapping[K, UPath]) -> Generator[dict[K, Path]]:
+    """Local scratch paths to write each of ``targets`` into, put in place together when the block
+    ends without an error; on an error every target stays as it was. Nothing else is left behind
+    either way (a database's write-ahead log included)."""
+    folders: list[Path] = []
+    try:
+        scratch = {}
+        for key, target in targets.items():
+            folders.append(_scratch_folder(target))
+            scratch[key] = folders[-1] / target.name
+        yield scratch
+        _put_in_place({scratch[key]: target for key, target in targets.items()})
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def publishing(target: UPath) -> Generator[Path]:
+    """A local scratch path to write ``target`` into; put in place in one step when the block ends
+    without an error, else ``target`` stays as it was (``publishing_together``, for one file)."""
+    with publishing_together({target: target}) as scratch:
+        yield scratch[target]
 
 
 @contextmanager

@@ -137,6 +137,22 @@ AGENT_SCHEMA = pl.Schema(
     }
 )
 
+# The exhibitions and related-object links a museum may send (``Museum.exhibitions``,
+# ``Museum.relationships``), as their clean frames hold them.
+EXHIBITION_SCHEMA = pl.Schema(
+    {
+        "exhibition_key": pl.String,
+        "title": pl.String,
+        "begin_year": pl.Int32,
+        "end_year": pl.Int32,
+        "citation": pl.String,
+        "object_keys": pl.List(pl.String),
+    }
+)
+RELATIONSHIP_SCHEMA = pl.Schema(
+    {"object_key": pl.String, "related_object_key": pl.String, "relation": pl.String}
+)
+
 
 # The order of an object's images: the primary first, then by the museum's rank (images without one
 # last), as one Int64 per image for transforms.lists.distinct_elements. Ranks beyond +-2**60 (none
@@ -202,9 +218,12 @@ def titled(title_field: str, *fallbacks: pl.Expr, key: pl.Expr) -> dict[str, pl.
 # --- enrich -------------------------------------------------------------------------------------
 
 
-def union_sources(*frames: pl.LazyFrame) -> pl.LazyFrame:
-    """All sources' frames of one shape as one, source after source. Not sorted: each source's
-    frame has a fixed order already, and sorting wide nested rows would hold them all in memory."""
+def union_sources(*frames: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """All sources' frames of one shape (``schema``) as one, source after source; no frame at all
+    (no museum sends this kind) is an empty frame of ``schema``. Not sorted: each source's frame has
+    a fixed order already, and sorting wide nested rows would hold them all in memory."""
+    if not frames:
+        return pl.LazyFrame(schema=schema)
     return pl.concat(frames, how="vertical")
 
 

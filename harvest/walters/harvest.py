@@ -41,7 +41,7 @@ from harvest.walters.schemas import (
 from shared.checks import model_check
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
-from shared.stages import lake_asset
+from shared.stages import checked_asset, lake_asset
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 
@@ -94,42 +94,43 @@ def walters_objects_raw(
 
 def _export_asset(
     name: str, model: type[pa.DataFrameModel], description: str, rule: str
-) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
-    """Asset ``walters_<name>_raw``, the CSV export as received, and its blocking check against
-    ``model`` (``rule``: what the check asserts)."""
+) -> dg.AssetsDefinition:
+    """Asset ``walters_<name>_raw``, the CSV export as received, checked against ``model`` (``rule``:
+    what the check asserts) before the lake holds it."""
 
-    @lake_asset(
+    @checked_asset(
         stage="harvest",
         kinds=("python", "csv", "parquet"),
         model=model,
+        checks=[model_check(model, description=rule)],
         name=f"walters_{name}_raw",
         description=description,
     )
     def _asset(walters_exports: WaltersExports) -> pl.DataFrame:
         return read_export(walters_exports.resolved, name)
 
-    return _asset, model_check(f"walters_{name}_raw", model, blocking=True, description=rule)
+    return _asset
 
 
-walters_creators_raw, _creators_check = _export_asset(
+walters_creators_raw = _export_asset(
     "creators",
     WaltersCreatorsRaw,
     "The Walters creators export as received (every column a string).",
     "Every creator has a numeric id",
 )
-walters_relationships_raw, _relationships_check = _export_asset(
+walters_relationships_raw = _export_asset(
     "relationships",
     WaltersRelationshipsRaw,
     "The Walters object relationships export as received.",
     "Both sides are ObjectIDs",
 )
-walters_exhibitions_raw, _exhibitions_check = _export_asset(
+walters_exhibitions_raw = _export_asset(
     "exhibitions",
     WaltersExhibitionsRaw,
     "The Walters exhibitions export as received.",
     "Every exhibition has a numeric id",
 )
-walters_collections_raw, _collections_check = _export_asset(
+walters_collections_raw = _export_asset(
     "collections",
     WaltersCollectionsRaw,
     "The Walters collections export as received.",
@@ -143,4 +144,3 @@ assets = [
     walters_exhibitions_raw,
     walters_collections_raw,
 ]
-asset_checks = [_creators_check, _relationships_check, _exhibitions_check, _collections_check]

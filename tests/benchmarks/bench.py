@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import polars
     from upath import UPath
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,32 +87,33 @@ def stage_clean(lake: "UPath") -> None:
             )
 
 
-def _union(lake: "UPath", names: list[str]):
+def _union(lake: "UPath", names: list[str], schema: "polars.Schema"):
     from transforms import model
 
-    return model.union_sources(*(_scan(lake, name) for name in names))
+    return model.union_sources(*(_scan(lake, name) for name in names), schema=schema)
 
 
 def _collection_objects(lake: "UPath"):
     # As transforms.assets reads them (not imported: it would load dagster into the measured
     # process): every museum's clean objects, unioned lazily.
     from harvest.museums import MUSEUMS
+    from transforms.model import OBJECT_SCHEMA
 
-    return _union(lake, [m.objects.cleaned(m.name) for m in MUSEUMS])
+    return _union(lake, [m.objects.cleaned(m.name) for m in MUSEUMS], OBJECT_SCHEMA)
 
 
 def stage_enrich(lake: "UPath") -> None:
     from harvest.museums import MUSEUMS
     from transforms import model
 
-    agents = _union(lake, [m.agents.cleaned(m.name) for m in MUSEUMS])
+    agents = _union(lake, [m.agents.cleaned(m.name) for m in MUSEUMS], model.AGENT_SCHEMA)
     _sink(
         model.complete_agents(agents, _collection_objects(lake), latest_year=LATEST_YEAR),
         lake,
         "collection_agents",
     )
     exhibitions = [m.exhibitions.cleaned(m.name) for m in MUSEUMS if m.exhibitions]
-    _sink(_union(lake, exhibitions), lake, "collection_exhibitions")
+    _sink(_union(lake, exhibitions, model.EXHIBITION_SCHEMA), lake, "collection_exhibitions")
 
 
 def stage_reshape(lake: "UPath") -> None:
@@ -132,7 +134,11 @@ def stage_reshape(lake: "UPath") -> None:
     _sink(model.extract_exhibitions(objects(), exhibitions), lake, "exhibitions")
     _sink(model.link_object_exhibitions(objects(), exhibitions), lake, "object_exhibitions")
     relationships = [m.relationships.cleaned(m.name) for m in MUSEUMS if m.relationships]
-    _sink(model.link_related_objects(objects(), _union(lake, relationships)), lake, "related_objects")
+    _sink(
+        model.link_related_objects(objects(), _union(lake, relationships, model.RELATIONSHIP_SCHEMA)),
+        lake,
+        "related_objects",
+    )
     _sink(model.count_by(objects(), "classification"), lake, "classifications")
     _sink(model.count_by(objects(), "department"), lake, "departments")
 

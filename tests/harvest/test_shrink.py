@@ -120,7 +120,9 @@ def test_the_weekly_full_refresh_schedule_re_harvests_the_incremental_sources() 
     schedule = defs.get_schedule_def("full_refresh_schedule")
     assert schedule.cron_schedule == "0 14 * * 0"
     with dg.instance_for_test() as instance:
-        request = schedule.evaluate_tick(dg.build_schedule_context(instance=instance)).run_requests[0]
+        requests = schedule.evaluate_tick(dg.build_schedule_context(instance=instance)).run_requests
+    assert requests is not None and len(requests) == 1
+    request = requests[0]
     assert request.run_config == {
         "ops": {
             name: {"config": {"full_refresh": True}} for name in ("artic_artworks_raw", "artic_agents_raw")

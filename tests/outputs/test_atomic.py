@@ -1,4 +1,5 @@
-"""A bad night leaves yesterday's database and export exactly as they were."""
+"""A bad night leaves yesterday's database and exports exactly as they were: a table that fails its
+check never reaches the lake, and the database and every export are published together or not at all."""
 
 import gzip
 import hashlib
@@ -11,9 +12,12 @@ import duckdb
 import polars as pl
 import pytest
 
+from definitions import make_definitions
 from harvest.exports import SHIPPED_EXPORTS
+from outputs import database as database_module
+from outputs import exchange_checks
 from outputs.database import build_database
-from shared.resources import Lakehouse
+from shared.resources import Lakehouse, Settings
 from shared.schemas.output import Table
 from tests.conftest import run_nightly
 
@@ -29,8 +33,38 @@ OUTPUT_ASSETS = {
 }
 
 
+PUBLISHED = (
+    "analytics.duckdb",
+    "exports/objects.ndjson",
+    "exports/linked-art/objects.ndjson",
+    "exports/linked-art/people.ndjson",
+    "exports/iiif/manifests.ndjson",
+)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _published(data_dir: Path) -> dict[str, str]:
+    return {name: _digest(data_dir / name) for name in PUBLISHED}
+
+
+def _outputs_alone(data_dir: Path) -> dg.ExecuteInProcessResult:
+    """Only the output step (the database and the exports), from the lake as it is."""
+    defs = make_definitions(Settings(data_dir=str(data_dir)))
+    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=list(OUTPUT_ASSETS), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def _files(data_dir: Path) -> list[str]:
+    """Every file and folder under DATA_DIR but the lake and the Dagster instance: no scratch left."""
+    return sorted(
+        str(p.relative_to(data_dir))
+        for p in data_dir.rglob("*")
+        if p.relative_to(data_dir).parts[0] not in ("lake", "dagster_home")
+    )
 
 
 def _exports_with_bad_creator(folder: Path) -> Path:
@@ -51,14 +85,9 @@ def _exports_with_bad_creator(folder: Path) -> Path:
 def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     assert run_nightly(data_dir).success
-    outputs = [
-        data_dir / "analytics.duckdb",
-        *(
-            data_dir / "exports" / name
-            for name in ("objects.ndjson", "linked-art/objects.ndjson", "iiif/manifests.ndjson")
-        ),
-    ]
-    before = {path: _digest(path) for path in outputs}
+    before = _published(data_dir)
+    raw_creators = data_dir / "lake" / "walters_creators_raw.parquet"
+    lake_before = _digest(raw_creators)
 
     bad = run_nightly(data_dir, WALTERS_EXPORTS_URL=str(_exports_with_bad_creator(tmp_path / "exports")))
 
@@ -73,8 +102,11 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
         ("walters_creators_raw", "conforms_to_WaltersCreatorsRaw")
     ]
     materialized = {e.asset_key for e in bad.get_asset_materialization_events()}
-    assert not materialized & OUTPUT_ASSETS
-    assert {path: _digest(path) for path in outputs} == before
+    assert not materialized & {*OUTPUT_ASSETS, dg.AssetKey("walters_creators_raw")}
+    assert _published(data_dir) == before
+    # The export that failed its model never reached the lake: the last good one is there.
+    assert _digest(raw_creators) == lake_before
+    assert not [p.name for p in (data_dir / "lake").iterdir() if p.name.startswith(".")]
     # No scratch file left beside any export.
     assert sorted(str(p.relative_to(data_dir / "exports")) for p in (data_dir / "exports").rglob("*")) == [
         "iiif",
@@ -84,6 +116,68 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
         "linked-art/people.ndjson",
         "objects.ndjson",
     ]
+
+
+@pytest.fixture
+def published_night(nightly_run: tuple[Path, dg.ExecuteInProcessResult], tmp_path: Path) -> Path:
+    """A copy of a good night's DATA_DIR (the shared run's, which other tests read)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(nightly_run[0], data_dir)
+    return data_dir
+
+
+@pytest.mark.slow
+def test_an_export_that_fails_its_check_leaves_the_database_and_every_export(
+    published_night: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, files = _published(published_night), _files(published_night)
+    refusing = exchange_checks.Check(
+        "Fails on every export, as a broken export would.",
+        find=lambda documents: documents.select(exchange_checks._id()).head(1),
+        judge=exchange_checks._bad("manifests_refused"),
+    )
+    monkeypatch.setitem(exchange_checks.MANIFEST_CHECKS, "rights_uris", refusing)
+
+    result = _outputs_alone(published_night)
+
+    assert not result.success
+    assert not {e.asset_key for e in result.get_asset_materialization_events()}
+    failed = [
+        (e.asset_key.to_user_string(), e.check_name)
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ]
+    assert failed == [("iiif_manifests", "rights_uris")]
+    (error,) = [
+        e.step_failure_data.error.to_string()
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.error is not None
+    ]
+    assert "Nothing was published" in error and "iiif_manifests rights_uris" in error
+    assert _published(published_night) == before
+    assert _files(published_night) == files
+
+
+@pytest.mark.slow
+def test_a_database_build_that_fails_leaves_the_database_and_every_export(
+    published_night: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, files = _published(published_night), _files(published_night)
+    views = tmp_path / "views.sql"
+    views.write_text("CREATE VIEW broken AS SELECT * FROM no_such_table;")
+    monkeypatch.setattr(database_module, "VIEWS_SQL", views)  # the tables load, then the views fail
+
+    result = _outputs_alone(published_night)
+
+    assert not result.success
+    (error,) = [
+        e.step_failure_data.error.to_string()
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.error is not None
+    ]
+    assert "no_such_table" in error
+    assert _published(published_night) == before
+    assert _files(published_night) == files
 
 
 def test_a_build_that_fails_midway_keeps_the_old_database(tmp_path: Path) -> None:

@@ -1,14 +1,11 @@
-"""An export that fails a check is not published: yesterday's file stays, nothing is left beside it."""
+"""An export is checked on the written file; one that fails a check says why and is not published."""
 
 import json
 from pathlib import Path
 
-import pytest
-
 from outputs import exchange_checks as checks
-from outputs.exchange_assets import LINKED_ART_OBJECTS, ExportCheckFailed, publish_checked
+from outputs.exchange_assets import write_checked
 from outputs.vocabulary import PRIMARY_NAME
-from shared.resources import Lakehouse
 
 NAME = {"type": "Name", "content": "x", "classified_as": [{"id": PRIMARY_NAME.uri, "type": "Type"}]}
 
@@ -20,18 +17,24 @@ def _writer(*documents: dict):
     return write
 
 
-def test_a_failed_check_keeps_the_published_export(tmp_path: Path) -> None:
-    lakehouse = Lakehouse(data_dir=str(tmp_path))
-    published = tmp_path / LINKED_ART_OBJECTS
+def test_the_written_export_is_checked_and_a_failure_says_which_documents(tmp_path: Path) -> None:
     good = {"@context": "c", "id": "https://ids.test/object/walters/1", "identified_by": [NAME]}
 
-    metadata, results = publish_checked(lakehouse, LINKED_ART_OBJECTS, _writer(good), checks.OBJECT_CHECKS)
-    assert all(result.passed for result in results)
+    metadata, results = write_checked(
+        "linked_art_objects", tmp_path / "good", _writer(good), checks.OBJECT_CHECKS
+    )
+    assert [(r.check_name, r.passed) for r in results] == [
+        ("one_primary_name", True),
+        ("aat_ids_pinned", True),
+    ]
     assert metadata["documents/walters"].value == 1
-    yesterday = published.read_bytes()
 
     twice_named = {**good, "identified_by": [NAME, NAME]}
-    with pytest.raises(ExportCheckFailed, match="one_primary_name"):
-        publish_checked(lakehouse, LINKED_ART_OBJECTS, _writer(twice_named), checks.OBJECT_CHECKS)
-    assert published.read_bytes() == yesterday
-    assert sorted(p.name for p in published.parent.iterdir()) == ["objects.ndjson"]
+    metadata, results = write_checked(
+        "linked_art_objects", tmp_path / "bad", _writer(twice_named), checks.OBJECT_CHECKS
+    )
+    failed = [r for r in results if not r.passed]
+    assert [r.check_name for r in failed] == ["one_primary_name"]
+    assert failed[0].asset_key is not None and failed[0].asset_key.to_user_string() == "linked_art_objects"
+    assert "https://ids.test/object/walters/1" in (failed[0].description or "")
+    assert "preview" not in metadata  # nothing is described as published

@@ -115,3 +115,46 @@ def test_shared_is_the_ground_floor() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 assert not any(n.split(".")[0] in above for n in names), (path, node.lineno, names)
+
+
+def test_blocking_checks_run_in_their_assets_and_every_table_of_the_database_has_one() -> None:
+    """A blocking check runs in its asset, before the lake holds the table (shared.stages): a check
+    of its own would run after the table was written. Every table of the database is checked
+    against its model or its key, and every museum's clean objects and agents against the model."""
+    from harvest.museums import MUSEUMS
+    from shared.schemas.output import TABLES
+
+    assets = [a for a in defs.assets or [] if isinstance(a, dg.AssetsDefinition)]
+    apart = [spec for c in defs.asset_checks or [] for spec in c.check_specs]
+    assert apart and not [spec.key for spec in apart if spec.blocking]
+    blocking = {
+        (spec.asset_key.to_user_string(), spec.name)
+        for a in assets
+        for spec in a.check_specs
+        if spec.blocking
+    }
+    for table in TABLES:
+        check = f"conforms_to_{table.model.__name__}" if table.model else "primary_key_unique"
+        assert (table.name, check) in blocking, table.name
+    for museum in MUSEUMS:
+        assert (museum.objects.cleaned(museum.name), "conforms_to_CleanObjects") in blocking
+        assert (museum.agents.cleaned(museum.name), "conforms_to_CleanAgents") in blocking
+    assert ("object_agents", "agent_key_references_agents") in blocking
+    assert ("walters_creators_raw", "conforms_to_WaltersCreatorsRaw") in blocking
+
+
+def test_the_database_and_the_exports_are_one_step_that_cannot_be_split() -> None:
+    outputs = {
+        "analytics_database",
+        "search_export",
+        "linked_art_objects",
+        "linked_art_people",
+        "iiif_manifests",
+    }
+    (step,) = [
+        a
+        for a in defs.assets or []
+        if isinstance(a, dg.AssetsDefinition) and dg.AssetKey("analytics_database") in a.keys
+    ]
+    assert {key.to_user_string() for key in step.keys} == outputs
+    assert not step.can_subset

@@ -11,10 +11,12 @@ import sqlite3
 import zlib
 from pathlib import Path
 
+import httpx
 import pytest
 
 from harvest.exports import SHIPPED_EXPORTS
 from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.tate import SHIPPED_SAMPLE
 from outputs.database import connect_read_only
 from tests.conftest import launch_nightly, offline_env
 from tests.servers import Faults, serve
@@ -73,3 +75,39 @@ def test_dg_launch_survives_a_misbehaving_server_and_never_shows_the_key(tmp_pat
     assert any(p.suffix == ".db" for p in files), "the run left no event log in DAGSTER_HOME"
     leaks = [str(p.relative_to(home)) for p in files if any(KEY.encode() in t for t in _texts_in(p))]
     assert not leaks, f"the API key is stored in {leaks}"
+
+
+def test_the_run_history_holds_no_secret_of_the_deployment(tmp_path: Path) -> None:
+    """Item 7 of the deployment issue: a presigned archive URL with credentials, the webhook, the
+    AWS and PostgreSQL secrets are set; none of them is in the run's output or Dagster's storage."""
+    secrets = {
+        "url-password": "TATE_COLLECTION_URL",
+        "signed-secret": "TATE_COLLECTION_URL",
+        "hook-secret": "FAILURE_WEBHOOK_URL",
+        "aws-secret": "AWS_SECRET_ACCESS_KEY",
+        "pg-secret": "DAGSTER_POSTGRES_URL",
+    }
+    data_dir, home = tmp_path / "data", tmp_path / "dagster_home"
+    home.mkdir()
+    body = SHIPPED_SAMPLE.read_bytes()
+    with serve(lambda request: httpx.Response(200, content=body)) as server:
+        archive = server.url.replace("http://", "http://curator:url-password@", 1)
+        env = offline_env(
+            DATA_DIR=str(data_dir),
+            DAGSTER_HOME=str(home),
+            TATE_COLLECTION_URL=f"{archive}/collection.tar.gz?X-Amz-Signature=signed-secret&X-Amz-Expires=60",
+            FAILURE_WEBHOOK_URL="http://127.0.0.1:9/services/hook-secret",
+            AWS_SECRET_ACCESS_KEY="aws-secret",
+            DAGSTER_POSTGRES_URL="postgresql+psycopg2://dagster:pg-secret@127.0.0.1:9/dagster",
+        )
+        done = launch_nightly(env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-5000:]
+    with connect_read_only(data_dir / "analytics.duckdb") as con:
+        assert con.sql("SELECT DISTINCT source FROM objects").fetchall() == [("tate",)]
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files), "the run left no event log in DAGSTER_HOME"
+    for secret, variable in secrets.items():
+        assert secret not in output, variable
+        leaks = [str(p.relative_to(home)) for p in files if any(secret.encode() in t for t in _texts_in(p))]
+        assert not leaks, f"{variable} is stored in {leaks}"

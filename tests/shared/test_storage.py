@@ -44,6 +44,60 @@ def test_a_published_file_is_uploaded_whole_and_a_failed_block_keeps_the_old_one
     assert not scratch.parent.exists()  # the scratch folder went with the block
 
 
+def _keys(s3: S3Server, data_dir: str) -> list[str]:
+    return s3.keys(data_dir.removeprefix("s3://").split("/")[0])
+
+
+def test_files_published_together_all_change_or_none(s3: S3Server, s3_data_dir: str) -> None:
+    lakehouse = Lakehouse(data_dir=s3_data_dir)
+    names = ["analytics.duckdb", "exports/objects.ndjson"]
+    with lakehouse.publishing_together(names) as scratch:
+        for name in names:
+            scratch[name].write_text(f"yesterday's {name}")
+
+    with (
+        pytest.raises(RuntimeError, match="the export failed"),
+        lakehouse.publishing_together(names) as scratch,
+    ):
+        scratch["analytics.duckdb"].write_text("today's database, complete")
+        raise RuntimeError("the export failed")
+
+    assert {name: _read(lakehouse, name) for name in names} == {
+        name: f"yesterday's {name}".encode() for name in names
+    }
+    assert sorted(_keys(s3, s3_data_dir)) == [
+        "collection/analytics.duckdb",
+        "collection/exports/objects.ndjson",
+    ]
+
+
+def test_a_table_is_checked_before_it_replaces_the_lake_object(s3: S3Server, s3_data_dir: str) -> None:
+    import pandera.polars as pa
+
+    from shared.checks import model_check
+    from shared.io_manager import LakeIOManager
+    from shared.stages import checked_asset
+
+    class Years(pa.DataFrameModel):
+        year: int = pa.Field(le=2_100)
+
+    def materialize(years: list[int]) -> bool:
+        @checked_asset(stage="reshape", name="years", checks=[model_check(Years, description="d")])
+        def _asset() -> pl.LazyFrame:
+            """Years, checked before the lake holds them."""
+            return pl.LazyFrame({"year": years})
+
+        lakehouse = Lakehouse(data_dir=s3_data_dir)
+        resources = {"io_manager": LakeIOManager(base_dir=str(lakehouse.lake_dir)), "lakehouse": lakehouse}
+        return dg.materialize([_asset], resources=resources, raise_on_error=False).success
+
+    assert materialize([1, 2])
+    lake_object = _read(Lakehouse(data_dir=s3_data_dir), "lake/years.parquet")
+    assert not materialize([1, 99_999])
+    assert _read(Lakehouse(data_dir=s3_data_dir), "lake/years.parquet") == lake_object
+    assert _keys(s3, s3_data_dir) == ["collection/lake/years.parquet"]  # no staged object left
+
+
 def test_local_copies_are_downloaded_for_the_block_only(s3_data_dir: str) -> None:
     lakehouse = Lakehouse(data_dir=s3_data_dir)
     sink_lake(pl.LazyFrame({"object_key": ["walters:7", "artic:11"]}), str(lakehouse.table_path("objects")))

@@ -5,6 +5,7 @@ import polars as pl
 from tests.conftest import LATEST_YEAR
 from transforms.model import (
     AGENT_SCHEMA,
+    EXHIBITION_SCHEMA,
     OBJECT_SCHEMA,
     complete_agents,
     conform_to,
@@ -73,8 +74,13 @@ AGENTS = conform_to(
 def test_union_sources_keeps_every_row_source_after_source() -> None:
     a = _objects(OBJECTS[2:])
     b = _objects(OBJECTS[:2])
-    out = union_sources(b, a).collect()
+    out = union_sources(b, a, schema=OBJECT_SCHEMA).collect()
     assert out["object_key"].to_list() == ["walters:7", "walters:37361", "artic:11"]
+
+
+def test_a_union_of_no_source_is_an_empty_frame_of_the_schema() -> None:
+    out = union_sources(schema=EXHIBITION_SCHEMA).collect()
+    assert out.is_empty() and out.schema == EXHIBITION_SCHEMA
 
 
 def test_object_agents_one_row_per_object_agent_role_in_collection_order() -> None:

@@ -13,6 +13,7 @@ from harvest.walters.clean import (
 )
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import HARVESTED_AT, LATEST_YEAR
+from transforms.model import EXHIBITION_SCHEMA, RELATIONSHIP_SCHEMA
 
 # Real records picked for their quirks (ObjectID: what it shows).
 PICKED = {
@@ -148,7 +149,10 @@ def test_exhibitions_export_lists_its_objects() -> None:
             "WaltersArtworks": ["2983|7525|8162"],
         }
     )
-    row = clean_walters_exhibitions(raw).collect().row(0, named=True)
+    out = clean_walters_exhibitions(raw).collect()
+    # The shape a museum without exhibitions gets empty (transforms.model.union_sources).
+    assert out.schema == EXHIBITION_SCHEMA
+    row = out.row(0, named=True)
     assert row["exhibition_key"] == "walters:3827"
     assert (row["begin_year"], row["end_year"]) == (2024, 2025)
     assert row["object_keys"] == ["walters:2983", "walters:7525", "walters:8162"]
@@ -165,6 +169,7 @@ def test_relationships_become_links_in_both_directions() -> None:
         }
     )
     out = clean_walters_relationships(raw).collect()
+    assert out.schema == RELATIONSHIP_SCHEMA
     assert out.rows() == [
         ("walters:13576", "walters:90997", "Book"),
         ("walters:90997", "walters:13576", "Part of a book"),
