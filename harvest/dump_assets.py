@@ -65,7 +65,9 @@ def json_dump_asset(
         where: DumpLocation = getattr(context.resources, resource)
         lakehouse: Lakehouse = context.resources.lakehouse
         with raw.failing_cleanly():
-            dump = read_json_records(where.location or str(shipped), glob, source=source)
+            dump = read_json_records(
+                where.location or str(shipped), glob, source=source, http=where.http(source)
+            )
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
         frame = raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at)

@@ -98,13 +98,16 @@ def check_keys(
             f"{'; '.join(named)}. Nothing was written: the previous raw snapshot stays in place."
         ),
         metadata={"bad_records": dg.MetadataValue.int(len(bad))},
+        allow_retries=False,  # the same records come back on a retry
     )
 
 
 @contextmanager
 def failing_cleanly() -> Generator[None]:
     """Turn a harvest that could not complete into a Dagster failure whose message names the
-    source, the URL (secrets shown as ***), the attempts and the last status; nothing is written."""
+    source, the URL (secrets shown as ***), the attempts and the last status; nothing is written.
+    The step's retry policy runs it again only when the failure was transient (no response, 408,
+    429, 5xx, a broken body): a 401, 403 or 404 says the same on every try."""
     try:
         yield
     except HarvestError as error:
@@ -116,6 +119,7 @@ def failing_cleanly() -> Generator[None]:
         raise dg.Failure(
             description=f"{error}. Nothing was written: the previous raw snapshot stays in place.",
             metadata=metadata,
+            allow_retries=error.transient,
         ) from None
 
 
@@ -160,6 +164,7 @@ def checked_raw(
                 "Nothing was written: the previous raw snapshot stays in place."
             ),
             metadata=failure_metadata(failures),
+            allow_retries=False,  # the same records come back on a retry
         )
     if record_issues is not None:
         metadata = {**metadata, **refuse_changed_source(asset, record_issues, records=frame.height)}
