@@ -34,7 +34,7 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -270,7 +270,7 @@ class HttpHarvester:
 
         return self._get(path, params, write)
 
-    def get_json_many(self, calls: Iterable[Call]) -> Iterator[dict[str, Any]]:
+    def get_json_many(self, calls: Iterable[Call]) -> Generator[dict[str, Any]]:
         """`get_json` for each (path, params), `concurrency` at a time, yielded in call order.
 
         Calls are drawn lazily, one ahead per worker. When the iteration ends before the calls do
@@ -281,7 +281,7 @@ class HttpHarvester:
 
         def submit(call: Call) -> tuple[Call, Future[dict[str, Any]]]:
             path, params = call
-            return call, self._pool.submit(self._get, path, params, self._json_object, batch)
+            return call, self._pool.submit(self._get_page, path, params, batch)
 
         pending = deque(map(submit, islice(todo, self.config.concurrency)))
         try:
@@ -293,6 +293,10 @@ class HttpHarvester:
             batch.set()
             for _, future in pending:
                 future.cancel()
+
+    def _get_page(self, path: str, params: Params, batch: threading.Event) -> dict[str, Any]:
+        """`get_json` on a worker, abandoned when its `batch` ends."""
+        return self._get(path, params, self._json_object, batch)
 
     def _result(self, call: Call, future: Future[T]) -> T:
         """A page's result, waited for at most its deadline plus two timeouts (a body still

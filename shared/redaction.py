@@ -7,7 +7,7 @@ installs its own filter, which leaves every URL that is not its own untouched (s
 """
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
 import httpx
@@ -29,7 +29,7 @@ class RedactUrls(logging.Filter):
 
 
 @contextmanager
-def httpx_logs_redacted(redact: Redact) -> Iterator[None]:
+def httpx_logs_redacted(redact: Redact) -> Generator[None]:
     """httpx's log lines redacted by ``redact`` for the duration of the block."""
     logger, log_filter = logging.getLogger("httpx"), RedactUrls(redact)
     logger.addFilter(log_filter)

@@ -5,7 +5,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -208,7 +208,8 @@ def test_a_server_that_never_answers_fails_the_harvest_by_the_deadline_and_leave
 
     error = raised.value
     assert "retry deadline of 1 s reached" in str(error) and error.transient
-    assert 1 < error.attempts < config.max_attempts and error.status is None
+    assert error.attempts is not None and 1 < error.attempts < config.max_attempts
+    assert error.status is None
     # The bound of every request: its deadline, and one timeout for an answer still arriving.
     assert elapsed < config.retry_deadline_s + config.timeout_s
     assert workers("silent") == []
@@ -219,7 +220,7 @@ class Interrupted(BaseException):
 
 
 @contextmanager
-def interrupted_after(seconds: float) -> Iterator[None]:
+def interrupted_after(seconds: float) -> Generator[None]:
     """Raise Interrupted in this (the main) thread after `seconds`, as a signal handler does."""
 
     def interrupt(signum: int, frame: object) -> None:

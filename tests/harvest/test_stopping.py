@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 import httpx
@@ -35,7 +35,7 @@ def test_a_server_that_never_answers_fails_the_walters_harvest_by_the_configured
     deadline_s, timeout_s = 1.0, 0.2
     with silent() as url:
         resources = resources_for(Settings(data_dir=str(tmp_path), museum_env={"WALTERS_API_URL": url}))
-        configured = resources["walters_api"].model_dump()
+        configured = cast(WaltersApi, resources["walters_api"]).model_dump()
         resources["walters_api"] = WaltersApi(
             **{**configured, "retry_deadline_s": deadline_s, "timeout_s": timeout_s}
         )
