@@ -18,7 +18,9 @@ page's result is waited for at most its deadline plus two timeouts.
 
 Secrets (e.g. the Walters `apikey`) never leave this module: error messages carry redacted URLs,
 the exception stamina logs on each retry carries no URL, and a filter on the `httpx` logger
-redacts the URL of its "HTTP Request" line while a harvester is open.
+redacts the URL of its "HTTP Request" line. httpx writes that line when an answer comes, which
+for an abandoned worker may be after its harvester closed, so the filter, one for the process,
+stays once the first harvester has installed it.
 
 `get_json_many` fetches many pages on a pool of `concurrency` threads (httpx.Client is
 thread-safe) and yields the bodies in the order the calls were given; one `RateLimiter` spaces
@@ -55,6 +57,10 @@ Call: TypeAlias = tuple[str, Params]
 T = TypeVar("T")
 
 REDACTED = "***"
+
+# The secret parameter names of every harvester opened in this process, for the httpx log filter.
+_logged_secrets: frozenset[str] = frozenset()
+_logged_secrets_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -207,8 +213,7 @@ class HttpHarvester:
         self._lock = threading.Lock()
         self._requests = self._retries = self._bytes = 0
         self._statuses: Counter[str] = Counter()
-        self._log_filter = RedactUrls(self._redact_own)
-        logging.getLogger("httpx").addFilter(self._log_filter)
+        _redact_in_logs(config.secret_params)
 
     def __enter__(self) -> Self:
         return self
@@ -223,7 +228,6 @@ class HttpHarvester:
         self._closed.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._client.close()
-        logging.getLogger("httpx").removeFilter(self._log_filter)
 
     def counts(self) -> RequestCounts:
         """A snapshot of the counters since this harvester was opened."""
@@ -234,16 +238,7 @@ class HttpHarvester:
 
     def redact(self, url: httpx.URL) -> str:
         """The URL as text, with the value of every secret parameter replaced by ***."""
-        redacted = self._redact_own(url)
-        return str(redacted)
-
-    def _redact_own(self, url: httpx.URL) -> httpx.URL | str:
-        """`redact`, but a URL without secret parameters is returned as it is (for the log filter)."""
-        secret = self.config.secret_params
-        if not secret.intersection(url.params):
-            return url
-        pairs = [(k, REDACTED if k in secret else v) for k, v in url.params.multi_items()]
-        return f"{url.copy_with(query=None)}?{urlencode(pairs, safe=REDACTED)}"
+        return str(_without_secrets(url, self.config.secret_params))
 
     def url(self, path: str, params: Params | None = None) -> httpx.URL:
         """The URL `get_json` requests: base_url + path, the fixed params, then `params`."""
@@ -446,3 +441,29 @@ class HttpHarvester:
     def _count_bytes(self, nbytes: int) -> None:
         with self._lock:
             self._bytes += nbytes
+
+
+def _without_secrets(url: httpx.URL, secret: frozenset[str]) -> httpx.URL | str:
+    """The URL with the value of every parameter named in `secret` as ***; unchanged (still an
+    httpx.URL, for the log filters of other owners) when it has none."""
+    if not secret.intersection(url.params):
+        return url
+    pairs = [(k, REDACTED if k in secret else v) for k, v in url.params.multi_items()]
+    return f"{url.copy_with(query=None)}?{urlencode(pairs, safe=REDACTED)}"
+
+
+def _redact_logged(url: httpx.URL) -> httpx.URL | str:
+    return _without_secrets(url, _logged_secrets)
+
+
+_LOG_FILTER = RedactUrls(_redact_logged)
+
+
+def _redact_in_logs(names: frozenset[str]) -> None:
+    """Redact the parameters `names` in httpx's log lines from now on, for the whole process."""
+    global _logged_secrets
+    with _logged_secrets_lock:
+        _logged_secrets = _logged_secrets | names  # rebound whole: the filter reads it unlocked
+        logger = logging.getLogger("httpx")
+        if _LOG_FILTER not in logger.filters:
+            logger.addFilter(_LOG_FILTER)

@@ -198,7 +198,7 @@ def join_all(threads: list[threading.Thread], within_s: float) -> None:
 
 def test_a_server_that_never_answers_fails_the_harvest_by_the_deadline_and_leaves_no_worker() -> None:
     with silent() as url:
-        config = fast_config(url, source="silent", timeout_s=0.2, retry_deadline_s=1.0, max_attempts=100)
+        config = fast_config(url, source="silent", timeout_s=0.5, retry_deadline_s=1.0, max_attempts=100)
         start = time.monotonic()
         with HttpHarvester(config) as http, pytest.raises(HarvestError) as raised:
             harvest_walters(http)
@@ -236,9 +236,12 @@ def interrupted_after(seconds: float) -> Generator[None]:
 
 
 @pytest.mark.parametrize("ending", ["page 1 is not found", "the run is interrupted"])
-def test_pages_in_flight_are_abandoned_when_the_harvest_ends_early(ending: str) -> None:
+def test_pages_in_flight_are_abandoned_when_the_harvest_ends_early(
+    ending: str, caplog: pytest.LogCaptureFixture
+) -> None:
     """Page 1 answers 404 (or the caller is interrupted while every page is held); the other pages
     are held until released, then answer 503: abandoned, they are not asked again."""
+    caplog.set_level(logging.INFO, logger="httpx")
     release, asked, lock = threading.Event(), Counter[int](), threading.Lock()
 
     def held(request: httpx.Request) -> httpx.Response:
@@ -267,6 +270,7 @@ def test_pages_in_flight_are_abandoned_when_the_harvest_ends_early(ending: str) 
     assert elapsed < config.timeout_s  # the held pages were not waited for
     assert workers("held") == []
     assert asked == {1: 1, 2: 1, 3: 1, 4: 1}  # nothing retried, nothing asked beyond the pages in flight
+    assert KEY not in caplog.text  # also what httpx logs after the harvester closed
 
 
 def test_the_pages_past_the_last_one_are_not_retried(sample: list[dict]) -> None:
@@ -284,7 +288,9 @@ def test_the_pages_past_the_last_one_are_not_retried(sample: list[dict]) -> None
         return httpx.Response(500, json={})
 
     with serve(handler) as server:
-        config = fast_config(server.url, source="ahead", backoff_initial_s=0.2, backoff_max_s=0.2)
+        config = fast_config(
+            server.url, source="ahead", timeout_s=5.0, backoff_initial_s=0.2, backoff_max_s=0.2
+        )
         with HttpHarvester(config) as http:
             harvest = harvest_walters(http)
         join_all(workers("ahead"), config.timeout_s + config.backoff_max_s + 1.0)
@@ -306,7 +312,8 @@ def test_a_batch_ended_early_stops_retrying_while_the_harvester_stays_open() -> 
             release.wait(timeout=30)
         return httpx.Response(200 if page == 1 else 503, json={})
 
-    with serve(held) as server, HttpHarvester(fast_config(server.url)) as http:
+    # A long timeout: page 1 must not be retried for a slow machine's sake.
+    with serve(held) as server, HttpHarvester(fast_config(server.url, timeout_s=5.0)) as http:
         pages = http.get_json_many(("/v1/objects", {"Page": n}) for n in range(1, 100))
         assert next(pages) == {}
         pages.close()  # the caller has what it wants
