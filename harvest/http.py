@@ -39,6 +39,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -361,14 +362,7 @@ class HttpHarvester:
         self._count(str(status))
         if response.is_success:
             return response
-        try:
-            self._body(
-                response, request
-            )  # an error page is small; read it to count it and free the connection
-        except _Retryable:
-            pass  # its status says what went wrong
-        finally:
-            response.close()
+        self._drain(response, request)
         if is_transient(status):
             raise _Retryable(status, response.reason_phrase, self._retry_after_s(response))
         raise HarvestError(
@@ -393,6 +387,13 @@ class HttpHarvester:
         finally:
             self._count_bytes(received)
         return received
+
+    def _drain(self, response: httpx.Response, request: _Request) -> None:
+        """Read an error page (small) to count it and free the connection; its status, not its
+        body, says what went wrong, so a body cut off does not matter."""
+        with suppress(_Retryable):
+            self._body(response, request)
+        response.close()
 
     def _body(self, response: httpx.Response, request: _Request) -> bytes:
         body = bytearray()
