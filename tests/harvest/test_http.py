@@ -5,7 +5,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -330,3 +330,21 @@ def test_a_batch_ended_early_stops_retrying_while_the_harvester_stays_open() -> 
         time.sleep(20 * http.config.backoff_max_s)  # ample time for a retry, were one made
         assert asked == {1: 1, 2: 1, 3: 1, 4: 1}
         assert http.counts().retries == 0
+
+
+def test_a_download_that_never_ends_gives_up_at_the_deadline(tmp_path) -> None:
+    """A body that keeps trickling in (each chunk well within the timeout) is cut at the deadline."""
+
+    def endless() -> Iterator[bytes]:
+        while True:
+            time.sleep(0.05)
+            yield b"x" * 1000
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=endless()))
+    config = fast_config("http://dumps.test/", retry_deadline_s=0.5, max_attempts=100)
+    start = time.monotonic()
+    with HttpHarvester(config, transport=transport) as http, pytest.raises(HarvestError) as raised:
+        http.download("collection.zip", tmp_path / "archive")
+    assert "body not complete by the deadline; retry deadline of 0.5 s reached" in str(raised.value)
+    assert raised.value.attempts == 1 and raised.value.transient
+    assert time.monotonic() - start < config.retry_deadline_s + config.timeout_s
