@@ -28,7 +28,7 @@ import httpx
 import polars as pl
 
 from harvest.http import HttpConfig, HttpHarvester, RequestCounts
-from shared.redact import public_url
+from shared.redaction import public_url
 
 T = TypeVar("T")
 

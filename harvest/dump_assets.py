@@ -68,7 +68,9 @@ def json_dump_asset(
         lakehouse: Lakehouse = context.resources.lakehouse
         origin = raw.origin_of(where.location)
         with raw.failing_cleanly():
-            dump = read_json_records(where.location or str(shipped), glob, source=source)
+            dump = read_json_records(
+                where.location or str(shipped), glob, source=source, http=where.http(source)
+            )
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
         frame = raw.records_to_frame(

@@ -27,7 +27,7 @@ from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
 from shared.issues import count_by_rule
 from shared.metadata import issue_metadata
-from shared.redact import public_url
+from shared.redaction import public_url
 from shared.resources import Lakehouse
 
 # How many records of each blocking rule a failure names.
@@ -116,13 +116,16 @@ def check_keys(
             f"{'; '.join(named)}. Nothing was written: the previous raw snapshot stays in place."
         ),
         metadata={"bad_records": dg.MetadataValue.int(len(bad))},
+        allow_retries=False,  # the same records come back on a retry
     )
 
 
 @contextmanager
 def failing_cleanly() -> Generator[None]:
     """Turn a harvest that could not complete into a Dagster failure whose message names the
-    source, the URL (secrets shown as ***), the attempts and the last status; nothing is written."""
+    source, the URL (secrets shown as ***), the attempts and the last status; nothing is written.
+    The step's retry policy runs it again only when the failure was transient (no response, 408,
+    429, 5xx, a broken body): a 401, 403 or 404 says the same on every try."""
     try:
         yield
     except HarvestError as error:
@@ -134,6 +137,7 @@ def failing_cleanly() -> Generator[None]:
         raise dg.Failure(
             description=f"{error}. Nothing was written: the previous raw snapshot stays in place.",
             metadata=metadata,
+            allow_retries=error.transient,
         ) from None
 
 
@@ -178,6 +182,7 @@ def checked_raw(
                 "Nothing was written: the previous raw snapshot stays in place."
             ),
             metadata=failure_metadata(failures),
+            allow_retries=False,  # the same records come back on a retry
         )
     if record_issues is not None:
         metadata = {**metadata, **refuse_changed_source(asset, record_issues, records=frame.height)}
@@ -228,7 +233,7 @@ def refuse_changed_source(asset: str, record_issues: pl.LazyFrame, *, records: i
 
 def origin_of(location: str | None) -> str:
     """Where records came from, as snapshots, metadata and run tags say it: the location without
-    credentials or query (``shared.redact.public_url``), or the shipped sample."""
+    credentials or query (``shared.redaction.public_url``), or the shipped sample."""
     return public_url(location) if location else SHIPPED_SAMPLE
 
 

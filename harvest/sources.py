@@ -25,7 +25,11 @@ ARTIC_USER_AGENT = "collection-lakehouse (museum analytics pipeline; nightly har
 
 class _ApiSource(dg.ConfigurableResource):
     """Where a source is and how hard to push it. The retry fields are stamina's exponential
-    backoff with jitter (first wait, cap, jitter) and the cap on a server's `Retry-After`."""
+    backoff with jitter (first wait, cap, jitter), the cap on a server's `Retry-After`, and
+    `retry_deadline_s`: one request (a page), all its attempts and waits included, gives up after
+    this long even with attempts left (`timeout_s` bounds each attempt, `max_attempts` their number).
+    A request that gave up on a transient failure fails the step, which the job's step retry
+    policy runs again (shared/jobs.py); a 4xx other than 408/429 fails it for good."""
 
     base_url: str | None = None
     timeout_s: float = 30.0
@@ -36,6 +40,7 @@ class _ApiSource(dg.ConfigurableResource):
     backoff_max_s: float = 30.0
     backoff_jitter_s: float = 1.0
     retry_after_max_s: float = 60.0
+    retry_deadline_s: float = 120.0
 
     @property
     def is_replay(self) -> bool:
@@ -48,6 +53,7 @@ class _ApiSource(dg.ConfigurableResource):
             "backoff_max_s": self.backoff_max_s,
             "backoff_jitter_s": self.backoff_jitter_s,
             "retry_after_max_s": self.retry_after_max_s,
+            "retry_deadline_s": self.retry_deadline_s,
         }
 
     def _harvester(self, config: HttpConfig, replay: httpx.BaseTransport) -> HttpHarvester:
@@ -121,6 +127,13 @@ class WaltersExports(dg.ConfigurableResource):
 
 class DumpLocation(dg.ConfigurableResource):
     """Where a museum's dump is (``harvest.dump``): a folder, or an archive by path or http(s) URL;
-    unset: the sample shipped with the museum's harvest."""
+    unset: the sample shipped with the museum's harvest. ``retry_deadline_s``: how long a download
+    of the archive may take, its attempts and waits included (the whole archive, so longer than a
+    page's)."""
 
     location: str | None = None
+    retry_deadline_s: float = 900.0
+
+    def http(self, source: str) -> HttpConfig:
+        """The HTTP settings of a download (its base URL is the location's host: harvest.dump)."""
+        return HttpConfig(source=source, base_url=self.location or "", retry_deadline_s=self.retry_deadline_s)

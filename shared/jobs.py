@@ -10,7 +10,10 @@ if TYPE_CHECKING:  # what define_asset_job returns; Dagster does not export the 
         UnresolvedAssetJobDefinition as AssetJob,
     )
 
-# Each asset step retries on its own (a flaky API page, a locked file), with growing pauses.
+# Each asset step retries on its own (a flaky API page, a locked file), with growing pauses: after
+# 10 +- 10 s, then 30 +- 10 s. A failure that a retry cannot change (a 401 or 404, records that break
+# the raw model, a refused source) raises dg.Failure(allow_retries=False), which Dagster fails at
+# once whatever this policy says.
 STEP_RETRY_POLICY = dg.RetryPolicy(
     max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )

@@ -17,7 +17,7 @@ from upath import UPath
 
 from shared.io_manager import LakeIOManager
 from shared.lake import bound_memory
-from shared.redact import public_url
+from shared.redaction import public_url
 from shared.storage import (
     K,
     check_writable,

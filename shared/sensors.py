@@ -9,18 +9,26 @@ Both sensors post Slack-compatible JSON (``{"text": ...}``) to ``FAILURE_WEBHOOK
   it never replays old failures; and the webhook is opt-in, so a fresh clone posts nothing.
 - A webhook that is down or slow never fails the sensor: the error is logged and the tick ends,
   so one bad night of Slack does not turn into a failing sensor on top of a failing run.
+- The webhook URL is a secret (a Slack webhook's path is its key). It is bound in the sensors'
+  code, not in any config Dagster stores, and is never logged: a failed post names only its scheme
+  and host, the error's text has the path cut out (httpx names the URL in its exceptions), and
+  httpx's own log line of the request is redacted while the post runs.
 """
 
 import logging
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 import dagster as dg
+import httpx
+
+from shared.redaction import httpx_logs_redacted
 
 if TYPE_CHECKING:  # what define_asset_job returns; Dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import (
         UnresolvedAssetJobDefinition as AssetJob,
     )
-import httpx
+
 
 WEBHOOK_TIMEOUT_S = 5.0
 ERROR_CHARS = 500  # per step: enough for the message, not the whole stack trace
@@ -28,16 +36,46 @@ SUMMARY_ASSET = dg.AssetKey("analytics_database")
 
 
 def post_to_webhook(url: str | None, text: str, log: logging.Logger) -> bool:
-    """POST ``{"text": text}`` to ``url``; True when it was accepted. Never raises."""
+    """POST ``{"text": text}`` to ``url``; True when it was accepted. Never raises, never logs
+    the URL's secret part."""
     if not url:
         return False
+
+    def redact(logged: httpx.URL) -> httpx.URL | str:
+        scrubbed = scrub_webhook(str(logged), url)
+        return logged if scrubbed == str(logged) else scrubbed
+
     try:
-        response = httpx.post(url, json={"text": text}, timeout=WEBHOOK_TIMEOUT_S)
+        with httpx_logs_redacted(redact):
+            response = httpx.post(url, json={"text": text}, timeout=WEBHOOK_TIMEOUT_S)
         response.raise_for_status()
-    except httpx.HTTPError as error:
-        log.error(f"webhook post to {url} failed: {error!r}")
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        reason = scrub_webhook(f"{type(error).__name__}: {error}", url)
+        log.error(f"webhook post to {shown_webhook(url)} failed: {reason}")
         return False
     return True
+
+
+def shown_webhook(url: str) -> str:
+    """The webhook URL as logs may show it: scheme and host, the rest (its secret) as ***."""
+    with suppress(httpx.InvalidURL):
+        parsed = httpx.URL(url)
+        if parsed.host:
+            port = f":{parsed.port}" if parsed.port else ""
+            return f"{parsed.scheme}://{parsed.host}{port}/***"
+    return "FAILURE_WEBHOOK_URL"
+
+
+def scrub_webhook(text: str, url: str) -> str:
+    """``text`` with the webhook URL's secret part, everything after the host, cut out wherever
+    it appears (as configured, and as httpx writes it)."""
+    after_host = url.partition("://")[2].partition("/")[2]
+    parts = {f"/{after_host}"} if after_host else set()
+    with suppress(httpx.InvalidURL):
+        parts.add(httpx.URL(url).raw_path.decode("ascii"))
+    for part in sorted(parts - {"/"}, key=len, reverse=True):
+        text = text.replace(part, "/***")
+    return text
 
 
 def failure_text(context: dg.RunFailureSensorContext) -> str:

@@ -1,5 +1,7 @@
 """A loopback HTTP server for tests and benchmarks: a replay handler behind a real socket, with faults.
 
+`silent()` is a server that accepts connections and never answers.
+
 `serve(handler, faults, seed)` runs any `httpx.Request -> httpx.Response` handler (the replays
 of harvest/replay.py) on 127.0.0.1 at a free port, one thread per connection, HTTP/1.1 keep-alive,
 and stops it on exit, closing open connections. It counts requests per path and injected faults
@@ -220,3 +222,14 @@ def serve(handler: Handler, faults: Faults | None = None, seed: int = 0) -> Gene
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def silent() -> Generator[str]:
+    """The URL of a server on 127.0.0.1 that accepts connections and never answers them: the kernel
+    completes each connection into the listening socket's backlog, and nothing ever reads it."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()

@@ -107,7 +107,8 @@ def _export_asset(
         description=description,
     )
     def _asset(walters_exports: WaltersExports) -> pl.DataFrame:
-        return read_export(walters_exports.resolved, name)
+        with failing_cleanly():  # a 404 over HTTP is not retried by the step
+            return read_export(walters_exports.resolved, name)
 
     return _asset
 

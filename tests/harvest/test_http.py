@@ -1,8 +1,12 @@
 """The HTTP core against a real (loopback) server that misbehaves, and its limits in isolation."""
 
 import logging
+import signal
 import threading
 import time
+from collections import Counter
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -12,7 +16,7 @@ import pytest
 from harvest.http import HarvestError, HttpConfig, HttpHarvester
 from harvest.pagination import harvest_walters
 from harvest.replay import WaltersReplay, load_walters_objects
-from tests.servers import Faults, serve
+from tests.servers import Faults, serve, silent
 
 KEY = "s3cr3t-KEY-4711"
 
@@ -63,7 +67,7 @@ def test_the_sample_survives_a_misbehaving_server(sample: list[dict]) -> None:
     assert stats.records == 2107 and stats.pages == 43
     # At most: an answer that comes too late for the client was counted by the server all the same.
     assert 1 <= stats.duplicates_dropped <= server.faults["repeat"]
-    # Pages fetched ahead past the last one may still be retrying when the harvest ends.
+    # At most: a fault on a page fetched ahead past the last one is not retried (it is abandoned).
     assert 1 <= stats.retries <= sum(n for kind, n in server.faults.items() if kind != "repeat")
     assert stats.statuses["429"] >= 1 and stats.statuses["no_response"] >= 1
     assert stats.requests <= sum(server.requests.values())
@@ -179,3 +183,168 @@ def test_a_download_streams_the_body_to_a_file_and_a_client_error_is_not_retried
         ):
             http.download("missing.zip", tmp_path / "other")
     assert asked == ["/collection.zip", "/missing.zip"]
+
+
+def workers(source: str) -> list[threading.Thread]:
+    """The harvester's pool threads (named after the source) still running."""
+    return [t for t in threading.enumerate() if t.name.startswith(f"harvest-{source}") and t.is_alive()]
+
+
+def join_all(threads: list[threading.Thread], within_s: float) -> None:
+    deadline = time.monotonic() + within_s
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+def test_a_server_that_never_answers_fails_the_harvest_by_the_deadline_and_leaves_no_worker() -> None:
+    with silent() as url:
+        config = fast_config(url, source="silent", timeout_s=0.5, retry_deadline_s=1.0, max_attempts=100)
+        start = time.monotonic()
+        with HttpHarvester(config) as http, pytest.raises(HarvestError) as raised:
+            harvest_walters(http)
+        elapsed = time.monotonic() - start
+        # Every page in flight had the same deadline: none outlives it by more than one timeout.
+        join_all(workers("silent"), config.timeout_s + 1.0)
+
+    error = raised.value
+    assert "retry deadline of 1 s reached" in str(error) and error.transient
+    assert error.attempts is not None and 1 < error.attempts < config.max_attempts
+    assert error.status is None
+    # The bound of every request: its deadline, and one timeout for an answer still arriving.
+    assert elapsed < config.retry_deadline_s + config.timeout_s
+    assert workers("silent") == []
+
+
+class Interrupted(BaseException):
+    """What Dagster raises in a step's thread when its run is terminated (a BaseException too)."""
+
+
+@contextmanager
+def interrupted_after(seconds: float) -> Generator[None]:
+    """Raise Interrupted in this (the main) thread after `seconds`, as a signal handler does."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("ending", ["page 1 is not found", "the run is interrupted"])
+def test_pages_in_flight_are_abandoned_when_the_harvest_ends_early(
+    ending: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Page 1 answers 404 (or the caller is interrupted while every page is held); the other pages
+    are held until released, then answer 503: abandoned, they are not asked again."""
+    caplog.set_level(logging.INFO, logger="httpx")
+    release, asked, lock = threading.Event(), Counter[int](), threading.Lock()
+
+    def held(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["Page"])
+        with lock:
+            asked[page] += 1
+        if page == 1 and ending == "page 1 is not found":
+            return httpx.Response(404, json={"ReturnStatus": False})
+        release.wait(timeout=30)
+        return httpx.Response(503, json={})
+
+    with serve(held) as server:
+        config = fast_config(server.url, source="held", timeout_s=5.0, retry_deadline_s=30.0)
+        expected = HarvestError if ending == "page 1 is not found" else Interrupted
+        start = time.monotonic()
+        with (
+            interrupted_after(0.3 if expected is Interrupted else 60),
+            pytest.raises(expected),
+            HttpHarvester(config) as http,
+        ):
+            harvest_walters(http)
+        elapsed = time.monotonic() - start
+        release.set()
+        join_all(workers("held"), config.timeout_s)
+
+    assert elapsed < config.timeout_s  # the held pages were not waited for
+    assert workers("held") == []
+    # Nothing retried, nothing asked beyond the pages in flight (a page not yet sent when page 1
+    # failed is not sent at all).
+    assert 1 in asked and set(asked) <= {1, 2, 3, 4} and set(asked.values()) == {1}
+    assert KEY not in caplog.text  # also what httpx logs after the harvester closed
+
+
+def test_the_pages_past_the_last_one_are_not_retried(sample: list[dict]) -> None:
+    """Pages fetched ahead past the last one fail (500); once the last page has come they are
+    abandoned, each asked at most once."""
+    replay, last = WaltersReplay(sample), -(-len(sample) // 50)
+    past_the_end, lock = Counter[int](), threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["Page"])
+        if page <= last:
+            return replay(request)
+        with lock:
+            past_the_end[page] += 1
+        return httpx.Response(500, json={})
+
+    with serve(handler) as server:
+        config = fast_config(
+            server.url, source="ahead", timeout_s=5.0, backoff_initial_s=0.2, backoff_max_s=0.2
+        )
+        with HttpHarvester(config) as http:
+            harvest = harvest_walters(http)
+        join_all(workers("ahead"), config.timeout_s + config.backoff_max_s + 1.0)
+
+    assert harvest.stats.pages == last and len(harvest.records) == len(sample)
+    assert set(past_the_end) <= set(range(last + 1, last + config.concurrency))
+    assert set(past_the_end.values()) <= {1}
+    assert workers("ahead") == []
+
+
+def test_a_batch_ended_early_stops_retrying_while_the_harvester_stays_open() -> None:
+    release, all_in_flight = threading.Event(), threading.Event()
+    asked, lock = Counter[int](), threading.Lock()
+
+    def held(request: httpx.Request) -> httpx.Response:
+        """Page 1 answers once pages 2-4 are in flight; those are held until released, then 503."""
+        page = int(request.url.params["Page"])
+        with lock:
+            asked[page] += 1
+            if len(asked) == 4:
+                all_in_flight.set()
+        (all_in_flight if page == 1 else release).wait(timeout=30)
+        return httpx.Response(200 if page == 1 else 503, json={})
+
+    # A long timeout: page 1 must not be retried for a slow machine's sake.
+    with serve(held) as server, HttpHarvester(fast_config(server.url, timeout_s=5.0)) as http:
+        pages = http.get_json_many(("/v1/objects", {"Page": n}) for n in range(1, 100))
+        assert next(pages) == {}
+        pages.close()  # the caller has what it wants
+        release.set()
+        for _ in range(500):  # until the three held pages have answered
+            if http.counts().statuses.get("503") == 3:
+                break
+            time.sleep(0.01)
+        time.sleep(20 * http.config.backoff_max_s)  # ample time for a retry, were one made
+        assert asked == {1: 1, 2: 1, 3: 1, 4: 1}
+        assert http.counts().retries == 0
+
+
+def test_a_download_that_never_ends_gives_up_at_the_deadline(tmp_path) -> None:
+    """A body that keeps trickling in (each chunk well within the timeout) is cut at the deadline."""
+
+    def endless() -> Iterator[bytes]:
+        while True:
+            time.sleep(0.05)
+            yield b"x" * 1000
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=endless()))
+    config = fast_config("http://dumps.test/", retry_deadline_s=0.5, max_attempts=100)
+    start = time.monotonic()
+    with HttpHarvester(config, transport=transport) as http, pytest.raises(HarvestError) as raised:
+        http.download("collection.zip", tmp_path / "archive")
+    assert "body not complete by the deadline; retry deadline of 0.5 s reached" in str(raised.value)
+    assert raised.value.attempts == 1 and raised.value.transient
+    assert time.monotonic() - start < config.retry_deadline_s + config.timeout_s

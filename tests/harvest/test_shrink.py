@@ -12,7 +12,7 @@ import pytest
 from harvest.artic.harvest import artic_agents_raw, artic_artworks_raw
 from harvest.replay import ArticReplay, WaltersReplay, load_artic_records, load_walters_objects
 from harvest.walters.harvest import walters_objects_raw
-from shared.redact import public_url
+from shared.redaction import public_url
 from tests.harvest.test_assets import (
     Swappable,
     artic_api,

@@ -1,17 +1,22 @@
 """The run sensors against real runs in an ephemeral instance, posting to a receiver on 127.0.0.1."""
 
 import json
+import logging
 import threading
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import cast
 
 import dagster as dg
+import pytest
 
 from shared.jobs import nightly_job
 from shared.resources import Settings
-from shared.sensors import sensors_for
+from shared.sensors import post_to_webhook, sensors_for
+
+SECRET_PATH = "/services/T0SECRET/B0SECRET/xoxSecretToken42"
 
 
 class _Receiver(HTTPServer):
@@ -146,3 +151,49 @@ def test_success_summary_reports_rows_per_table_and_checks_passed() -> None:
     assert lines[1:] == ["asset checks passed: 1/2", "• agents: 56 rows", "• objects: 1,234 rows"]
     # Without a webhook it only logs: nothing to post to, and no error.
     _sensor(None, "nightly_success_summary")(context)
+
+
+def test_a_failed_webhook_post_logs_no_part_of_the_secret_path(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # httpx's own request line included
+    log = logging.getLogger("test_sensors")
+    with receiver(status=500) as hook:
+        url = hook.url.removesuffix("/hook") + SECRET_PATH
+        assert not post_to_webhook(url, "hello", log)
+    assert not post_to_webhook(url, "hello", log)  # receiver gone: connection refused
+
+    host = url.removesuffix(SECRET_PATH)
+    failures = [r.getMessage() for r in caplog.records if r.name == "test_sensors"]
+    assert len(failures) == 2 and all(f"webhook post to {host}/*** failed" in f for f in failures)
+    assert "500" in failures[0] and "ConnectError" in failures[1]
+    assert any(r.name == "httpx" for r in caplog.records)  # its request line was logged, redacted
+    for part in ("T0SECRET", "B0SECRET", "xoxSecretToken42"):
+        assert part not in caplog.text
+
+
+def test_the_run_history_holds_no_webhook_url_after_a_failure_alert(tmp_path: Path) -> None:
+    """The failure sensor ticks as the daemon runs it: its log kept in the instance's storage."""
+    instance = dg.DagsterInstance.local_temp(tempdir=str(tmp_path))
+    with receiver(status=500) as hook:
+        url = hook.url.removesuffix("/hook") + SECRET_PATH
+        sensor = _sensor(url, "nightly_failure_alert")
+
+        def tick(cursor: str | None):
+            with dg.SensorEvaluationContext(
+                instance_ref=instance.get_ref(),
+                instance=instance,
+                cursor=cursor,
+                sensor_name=sensor.name,
+                log_key=["sensors", sensor.name, "tick"],
+            ) as context:
+                return sensor.evaluate_tick(context)
+
+        first = tick(None)  # a sensor switched on starts after the newest run event
+        failing_nightly.execute_in_process(instance=instance, raise_on_error=False)
+        second = tick(first.cursor)
+    assert len(hook.payloads) == 1 and len(second.dagster_run_reactions) == 1
+
+    stored = [path for path in tmp_path.rglob("*") if path.is_file()]
+    tick_logs = [path.read_text() for path in stored if path.parent.name == sensor.name]
+    assert any(f"webhook post to {url.removesuffix(SECRET_PATH)}/*** failed" in log for log in tick_logs)
+    for path in stored:
+        assert b"xoxSecretToken42" not in path.read_bytes(), path

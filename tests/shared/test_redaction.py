@@ -1,8 +1,8 @@
-"""URLs as run config, metadata and messages show them (shared.redact)."""
+"""URLs as run config, metadata and messages show them (shared.redaction.public_url)."""
 
 import pytest
 
-from shared.redact import public_url
+from shared.redaction import public_url
 
 
 @pytest.mark.parametrize(
