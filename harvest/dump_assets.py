@@ -4,8 +4,9 @@ A dump has no change feed: each run reads it whole (a URL is downloaded once per
 metadata says what changed since the last snapshot. As for the API sources, records are checked
 against the raw model before anything is written, a record without its key is named by ``label``
 and its ``page``, which for a dump is the file's place in it, in path order, an unchanged record
-keeps its ``harvested_at``, and the snapshot is refused when a record-level rule of the source's
-clean function fires on more than its share of the records.
+keeps its ``harvested_at``, an id in two files is kept once (``harvest.received``: the copy left
+out is listed as ``duplicate_key``), and the snapshot is refused when a record-level rule of the
+source's clean function fires on more than its share of the records.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ import polars as pl
 from harvest import raw
 from harvest.dump import read_json_records
 from harvest.museum import Clean, Museum
+from harvest.received import resolve_duplicates
 from harvest.sources import DumpLocation
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
@@ -68,12 +70,16 @@ def json_dump_asset(
             dump = read_json_records(where.location or str(shipped), glob, source=source)
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
-        frame = raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at)
+        frame, duplicates = resolve_duplicates(
+            raw.records_to_frame(dump.records, files, schema, source=source, harvested_at=harvested_at),
+            key="id",
+        )
         previous = lakehouse.snapshot(name)
         frame = raw.keep_harvested_at(previous, frame.sort("id"), key="id")
         metadata = {
             "records": dg.MetadataValue.int(frame.height),
             "files": dg.MetadataValue.int(dump.stats.files),
+            **duplicates,
             "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
             "requests": dg.MetadataValue.int(dump.stats.requests.requests),
             "retries": dg.MetadataValue.int(dump.stats.requests.retries),

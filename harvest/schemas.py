@@ -3,7 +3,16 @@
 
 import polars as pl
 
-# Provenance columns added to every raw record; everything else is as received.
+from shared.issues import ISSUE, RECEIVED_ISSUES
+
+# Provenance columns added to every raw record; everything else is as received. The record's own
+# issues found by the harvest (``harvest.received``: a value of another type, a key sent twice)
+# travel in ``harvest_issues`` to the clean record's ``issues``.
 PROVENANCE_SCHEMA = pl.Schema(
-    {"source": pl.String, "page": pl.Int32, "harvested_at": pl.Datetime("us", "UTC")}
+    {
+        "source": pl.String,
+        "page": pl.Int32,
+        "harvested_at": pl.Datetime("us", "UTC"),
+        RECEIVED_ISSUES: pl.List(ISSUE),
+    }
 )

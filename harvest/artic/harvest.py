@@ -35,6 +35,7 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
+from harvest.received import resolve_duplicates
 from harvest.sources import ArticApi
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
@@ -114,8 +115,13 @@ def _artic_asset(
         with failing_cleanly(), artic_api.harvester() as http:
             harvest = harvest_artic(http, resource, fields, updated_since=since)
         check_keys(name, harvest.records, harvest.pages, key="id")
-        fresh = records_to_frame(
-            harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at
+        # A record changed during the harvest comes again after the cursor: the newer copy is kept.
+        fresh, duplicates = resolve_duplicates(
+            records_to_frame(
+                harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at
+            ),
+            key="id",
+            version="updated_at",
         )
         if "iiif_url" in harvest.config:
             fresh = fresh.with_columns(iiif_url=pl.lit(harvest.config["iiif_url"]))
@@ -124,6 +130,7 @@ def _artic_asset(
             **harvest_metadata(harvest.stats, replay=artic_api.is_replay),
             "mode": dg.MetadataValue.text("incremental" if since else "full"),
             "updated_since": dg.MetadataValue.text(since or "(everything)"),
+            **duplicates,
             **snapshot_changes(previous, frame, key="id"),
         }
         yield from checked_raw(

@@ -24,6 +24,7 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
+from harvest.received import resolve_duplicates
 from harvest.sources import WaltersApi, WaltersExports
 from harvest.walters import MUSEUM
 from harvest.walters.schemas import (
@@ -52,7 +53,8 @@ RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 def walters_objects_raw(
     context: dg.AssetExecutionContext, walters_api: WaltersApi, lakehouse: Lakehouse
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """Walters object records as the v1 API served them, page by page, each object once; nested
+    """Walters object records as the v1 API served them, page by page, each object once (a repeated
+    ObjectID: see harvest.received); nested
     Creators, Geographies, Images kept nested; plus source, page and harvested_at (when the harvest
     first received the record in its current form: an unchanged record keeps it). Refused, nothing
     written, when a record-level rule of the clean stage fires on more than its share of records."""
@@ -60,14 +62,20 @@ def walters_objects_raw(
     with failing_cleanly(), walters_api.harvester() as http:
         harvest = harvest_walters(http)
     check_keys("walters_objects_raw", harvest.records, harvest.pages, key="ObjectID", label="ObjectNumber")
-    frame = records_to_frame(
-        harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
-    ).sort("ObjectID")
+    frame, duplicates = resolve_duplicates(
+        records_to_frame(
+            harvest.records, harvest.pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=harvested_at
+        ),
+        key="ObjectID",
+    )
+    frame = frame.sort("ObjectID")
     previous = lakehouse.snapshot("walters_objects_raw")
     frame = keep_harvested_at(previous, frame, key="ObjectID")
     cleaned = MUSEUM.objects.clean(frame.lazy(), latest_year=harvested_at.year)
     metadata = {
         **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
+        "records": dg.MetadataValue.int(frame.height),
+        **duplicates,
         **snapshot_changes(previous, frame, key="ObjectID"),
     }
     yield from checked_raw(
