@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import polars as pl
+from polars._typing import PolarsDataType  # a schema's dtype: pl.List(...) or pl.String
 
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.issues import (
@@ -48,7 +49,7 @@ _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 # --- type drift ---------------------------------------------------------------------------------
 
 
-def _as_text(dtype: pl.DataType) -> pl.DataType:
+def _as_text(dtype: PolarsDataType) -> PolarsDataType:
     """``dtype`` with every leaf a String: the records are first read as text, nesting kept."""
     if isinstance(dtype, pl.List):
         return pl.List(_as_text(dtype.inner))
@@ -57,7 +58,7 @@ def _as_text(dtype: pl.DataType) -> pl.DataType:
     return pl.String
 
 
-def _read(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _read(text: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
     """``text`` (of ``_as_text(dtype)``) read as ``dtype``: null where a leaf cannot be read."""
     if isinstance(dtype, pl.List):
         return text.list.eval(_read(pl.element(), dtype.inner))
@@ -79,8 +80,8 @@ def _read(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 
 def _leaves(
-    node: pl.Expr, dtype: pl.DataType, path: str, *, listed: bool = False
-) -> Iterator[tuple[str, pl.DataType, pl.Expr, pl.Expr]]:
+    node: pl.Expr, dtype: PolarsDataType, path: str, *, listed: bool = False
+) -> Iterator[tuple[str, PolarsDataType, pl.Expr, pl.Expr]]:
     """Per leaf of ``dtype`` that is not text: its path, its type, all its values in the frame as
     one flat column (cheap to count), and its values per record (a List where it is ``listed``:
     inside a list)."""
@@ -101,7 +102,7 @@ def _leaves(
         yield path, dtype, node, node
 
 
-def _unreadable(values: pl.Expr, dtype: pl.DataType, path: str, *, listed: bool) -> pl.Expr:
+def _unreadable(values: pl.Expr, dtype: PolarsDataType, path: str, *, listed: bool) -> pl.Expr:
     """The pending ``unreadable_value`` issue of one leaf: its unreadable values as received."""
     if not listed:
         bad = values.is_not_null() & _read(values, dtype).is_null()

@@ -394,7 +394,7 @@ def list_record_issues(objects: pl.LazyFrame, agents: pl.LazyFrame) -> pl.LazyFr
     """``record_issues``: one row per (record_key, field, rule) the clean stage handled, objects
     then agents, in their order: ``source``, ``record_key`` (object_key or agent_key),
     ``object_number`` (the accession number; null for agents), ``field`` (the source's), ``rule``,
-    ``raw_value`` (as received, text), ``action`` (nulled, replaced, kept) and ``message``, worded
+    ``raw_value`` (as received, text), ``action`` (nulled, replaced, kept, dropped) and ``message``, worded
     as a to-do for the collections-management team."""
     return describe_issues(
         pl.concat(

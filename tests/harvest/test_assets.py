@@ -410,3 +410,20 @@ def test_an_unchanged_record_keeps_its_harvested_at(tmp_path: Path, sample: list
     changed = second["ObjectID"] == records[10]["ObjectID"]
     assert second.filter(~changed).equals(first.filter(~changed))
     assert second.filter(changed)["harvested_at"].item() > first.filter(changed)["harvested_at"].item()
+
+
+def test_many_values_that_cannot_be_read_block_naming_the_rule_the_field_and_the_records(
+    tmp_path: Path, sample: list[dict]
+) -> None:
+    records = copy.deepcopy(sample)
+    unreadable = records[::20]  # 106 of 2,107 records: 5%, the source has changed
+    for record in unreadable:
+        record["DateBeginYear"] = "n/a"
+    with serve(WaltersReplay(records)) as server:
+        result = materialize([walters_objects_raw], resources(tmp_path, walters_api=walters_api(server.url)))
+    assert not result.success
+    text = failure_text(result)
+    assert f"rule unreadable_value fired on {len(unreadable)} of 2107 records" in text, text
+    first = min(unreadable, key=lambda r: r["ObjectID"])
+    assert f"walters:{first['ObjectID']} ({first['ObjectNumber']}) DateBeginYear='n/a'" in text, text
+    assert not (tmp_path / "lake" / "walters_objects_raw.parquet").exists()
