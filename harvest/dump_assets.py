@@ -59,7 +59,8 @@ def json_dump_asset(
         required_resource_keys={resource, "lakehouse"},
         description=(
             f"The {kind} of the {source} dump as received, one file a record, each id once; nested fields "
-            "kept nested; plus source, page (the file's place in the dump, in path order) and harvested_at."
+            "kept nested; plus source, page (the file's place in the dump, in path order), harvested_at and "
+            "harvest_issues."
         ),
     )
     def _asset(context: dg.AssetExecutionContext) -> Iterator[dg.Output | dg.AssetCheckResult]:

@@ -1,7 +1,9 @@
 """Raw records to a frame for the lake, and the harvest boundary's checks, shared by every source.
 
 Raw means as received: the sources' field names, values and nesting, parsed with an explicit
-schema (``harvest.schemas``), plus the provenance columns ``source``, ``page`` and ``harvested_at``.
+schema (``harvest.schemas``), plus the provenance columns ``source``, ``page``, ``harvested_at`` and
+``harvest_issues`` (values of another type read, unreadable ones nulled, copies of a repeated key
+dropped: ``harvest.received``).
 A record that breaks the boundary's Pandera model fails the asset before anything is written, so
 the previous raw snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
 a record-level rule of the clean stage (``shared.issues``) fires on more than its declared share

@@ -101,7 +101,7 @@ def _artic_asset(
         dagster_type=RAW,
         description=(
             f"Art Institute {resource} as the API served them (the fields the model uses), each id "
-            "once, merged incrementally by updated_at; plus source, page and harvested_at."
+            "once, merged incrementally by updated_at; plus source, page, harvested_at and harvest_issues."
         ),
     )
     def _asset(

@@ -54,10 +54,10 @@ def walters_objects_raw(
     context: dg.AssetExecutionContext, walters_api: WaltersApi, lakehouse: Lakehouse
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
     """Walters object records as the v1 API served them, page by page, each object once (a repeated
-    ObjectID: see harvest.received); nested
-    Creators, Geographies, Images kept nested; plus source, page and harvested_at (when the harvest
-    first received the record in its current form: an unchanged record keeps it). Refused, nothing
-    written, when a record-level rule of the clean stage fires on more than its share of records."""
+    ObjectID: one copy kept by harvest.received's rule); nested Creators, Geographies, Images kept
+    nested; plus source, page, harvested_at (when the harvest first received the record in its
+    current form: an unchanged record keeps it) and harvest_issues. Refused, nothing written, when a
+    record-level rule fires on more than its share of records."""
     harvested_at = dt.datetime.now(dt.UTC)
     with failing_cleanly(), walters_api.harvester() as http:
         harvest = harvest_walters(http)
