@@ -2,9 +2,11 @@
 
 A record's problems travel with it: the clean objects and agents carry a column ``issues``, a list
 of ``{field, rule, raw_value, action}`` structs (empty when the record is clean), found by the
-shared parsers (``transforms.dates``, ``transforms.dimensions``, ``transforms.people``) and the
-sources' clean functions, and listed by ``collect_issues`` (which ``transforms.model.conform_to``
-calls, so a source that conforms its records gets them listed). ``field`` is the source's own
+shared parsers (``transforms.dates``, ``transforms.dimensions``, ``transforms.people``), the
+sources' clean functions and the harvest (``harvest.received``: a value it could not read as its
+field's type, a copy of a repeated key it dropped; carried in the raw column ``harvest_issues``),
+and listed by ``collect_issues`` (which ``transforms.model.conform_to`` calls, so a source that
+conforms its records gets them listed). ``field`` is the source's own
 field name (``DateBeginYear``), so a curator can find it in the collections-management system;
 ``action`` says what the pipeline did:
 

@@ -159,7 +159,7 @@ def test_a_record_missing_a_required_field_fails_naming_it_and_writes_nothing(
 
 
 def test_a_raw_snapshot_with_a_repeated_object_fails_naming_it(sample: list[dict]) -> None:
-    # The harvest keeps one copy of a record served twice (tests/harvest/test_pagination.py); the raw
+    # The harvest keeps one copy of a record served twice (tests/harvest/test_received.py); the raw
     # model refuses a repeat that got past it, so the clean stage can take raw rows one to one.
     records = [*sample[:3], sample[1]]
     frame = records_to_frame(
