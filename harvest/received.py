@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from polars._typing import PolarsDataType  # a schema's dtype: pl.List(...) or pl.String
@@ -79,38 +79,46 @@ def _read(text: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
     return value.cast(dtype, strict=False)
 
 
-def _leaves(
-    node: pl.Expr, dtype: PolarsDataType, path: str, *, listed: bool = False
-) -> Iterator[tuple[str, PolarsDataType, pl.Expr, pl.Expr]]:
-    """Per leaf of ``dtype`` that is not text: its path, its type, all its values in the frame as
-    one flat column (cheap to count), and its values per record (a List where it is ``listed``:
-    inside a list)."""
+class _Leaf(NamedTuple):
+    """A leaf field that is not text: its path (``Creators[].CreatorID``), its type, all its values
+    in the frame as one flat column (cheap to count), and its values per record (a List where it
+    is ``listed``: inside a list)."""
+
+    path: str
+    dtype: PolarsDataType
+    flat: pl.Expr
+    per_record: pl.Expr
+    listed: bool
+
+
+def _leaves(node: pl.Expr, dtype: PolarsDataType, path: str, *, listed: bool = False) -> Iterator[_Leaf]:
+    """The leaves of ``node`` (of ``_as_text(dtype)``) that are not text."""
     if isinstance(dtype, pl.List):
         if listed:  # a list in a list: each record's occurrences, flattened
             inner = node.list.eval(pl.element().explode(empty_as_null=False))
             yield from _leaves(inner, dtype.inner, f"{path}[]", listed=True)
             return
-        yield from (  # the outermost list: its leaves' values, one column for the whole frame
-            (p, t, flat.explode(empty_as_null=False), per_record)
-            for p, t, flat, per_record in _leaves(node, dtype.inner, f"{path}[]", listed=True)
-        )
+        for leaf in _leaves(node, dtype.inner, f"{path}[]", listed=True):
+            # The outermost list: its leaves' values, one column for the whole frame.
+            yield leaf._replace(flat=leaf.flat.explode(empty_as_null=False))
     elif isinstance(dtype, pl.Struct):
         for f in dtype.fields:
             child = node.list.eval(pl.element().struct.field(f.name)) if listed else node.struct.field(f.name)
             yield from _leaves(child, f.dtype, f"{path}.{f.name}", listed=listed)
     elif dtype != pl.String:
-        yield path, dtype, node, node
+        yield _Leaf(path, dtype, node, node, listed)
 
 
-def _unreadable(values: pl.Expr, dtype: PolarsDataType, path: str, *, listed: bool) -> pl.Expr:
+def _unreadable(leaf: _Leaf) -> pl.Expr:
     """The pending ``unreadable_value`` issue of one leaf: its unreadable values as received."""
-    if not listed:
+    values, dtype = leaf.per_record, leaf.dtype
+    if not leaf.listed:
         bad = values.is_not_null() & _read(values, dtype).is_null()
-        return issue(UNREADABLE_VALUE, path, when=bad, raw_value=values, action=NULLED)
+        return issue(UNREADABLE_VALUE, leaf.path, when=bad, raw_value=values, action=NULLED)
     element = pl.element()
     bad = values.list.eval(element.filter(element.is_not_null() & _read(element, dtype).is_null()))
     return issue(
-        UNREADABLE_VALUE, path, when=bad.list.len() > 0, raw_value=bad.list.join("; "), action=NULLED
+        UNREADABLE_VALUE, leaf.path, when=bad.list.len() > 0, raw_value=bad.list.join("; "), action=NULLED
     )
 
 
@@ -123,17 +131,15 @@ def read_records(records: Sequence[dict[str, Any]], schema: pl.Schema) -> pl.Dat
     text_schema = pl.Schema({name: _as_text(dtype) for name, dtype in schema.items()})
     text = pl.DataFrame(records, schema=text_schema, strict=False, orient="row" if not records else None)
     typed = text.select(_read(pl.col(name), dtype).alias(name) for name, dtype in schema.items())
-    leaves = [
-        (path, dtype, flat, per_record, "[]" in path)
-        for name, column in schema.items()
-        for path, dtype, flat, per_record in _leaves(pl.col(name), column, name)
-    ]
-    present = [flat.is_not_null().sum().alias(path) for path, _, flat, _, _ in leaves]
-    before, after = text.select(present).row(0), typed.select(present).row(0)
-    lost = [leaf for leaf, n, m in zip(leaves, before, after, strict=True) if n != m]
+    leaves = [leaf for name, dtype in schema.items() for leaf in _leaves(pl.col(name), dtype, name)]
+    lost = []
+    if leaves:
+        present = [leaf.flat.is_not_null().sum().alias(leaf.path) for leaf in leaves]
+        before, after = text.select(present).row(0), typed.select(present).row(0)
+        lost = [leaf for leaf, n, m in zip(leaves, before, after, strict=True) if n != m]
     if not lost:  # the common case: every value read
         return typed.with_columns(_NO_ISSUES.alias(RECEIVED_ISSUES))
-    issues = gather_issues(*(_unreadable(v, t, p, listed=listed) for p, t, _, v, listed in lost))
+    issues = gather_issues(*(_unreadable(leaf) for leaf in lost))
     return typed.with_columns(text.select(issues.alias(RECEIVED_ISSUES)))
 
 
