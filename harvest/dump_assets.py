@@ -20,7 +20,7 @@ import polars as pl
 from harvest import raw
 from harvest.dump import read_json_records
 from harvest.museum import Clean, Museum
-from harvest.received import resolve_duplicates
+from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import DumpLocation
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
@@ -81,6 +81,7 @@ def json_dump_asset(
             "records": dg.MetadataValue.int(frame.height),
             "files": dg.MetadataValue.int(dump.stats.files),
             **duplicates,
+            **unreadable_by_field(frame),
             "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
             "requests": dg.MetadataValue.int(dump.stats.requests.requests),
             "retries": dg.MetadataValue.int(dump.stats.requests.retries),

@@ -143,6 +143,20 @@ def read_records(records: Sequence[dict[str, Any]], schema: pl.Schema) -> pl.Dat
     return typed.with_columns(text.select(issues.alias(RECEIVED_ISSUES)))
 
 
+def unreadable_by_field(frame: pl.DataFrame) -> dict[str, int]:
+    """For the raw asset's metadata: per field that held values ``read_records`` could not read,
+    the records it nulled them in (``unreadable/<field path>``)."""
+    counts = (
+        frame.select(pl.col(RECEIVED_ISSUES).explode(empty_as_null=False))
+        .unnest(RECEIVED_ISSUES)
+        .filter(pl.col("rule") == UNREADABLE_VALUE.name)
+        .group_by("field")
+        .len()
+        .sort("field")
+    )
+    return {f"unreadable/{field}": n for field, n in counts.iter_rows()}
+
+
 def reads_as(value: Any, kind: type) -> bool:
     """Whether a key as received reads as a ``kind``, as ``read_records`` reads it: an int also
     when sent as its digits ("12")."""

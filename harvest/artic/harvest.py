@@ -35,7 +35,7 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
-from harvest.received import resolve_duplicates
+from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import ArticApi
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
@@ -131,6 +131,7 @@ def _artic_asset(
             "mode": dg.MetadataValue.text("incremental" if since else "full"),
             "updated_since": dg.MetadataValue.text(since or "(everything)"),
             **duplicates,
+            **unreadable_by_field(fresh),
             **snapshot_changes(previous, frame, key="id"),
         }
         yield from checked_raw(

@@ -24,7 +24,7 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
-from harvest.received import resolve_duplicates
+from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import WaltersApi, WaltersExports
 from harvest.walters import MUSEUM
 from harvest.walters.schemas import (
@@ -76,6 +76,7 @@ def walters_objects_raw(
         **harvest_metadata(harvest.stats, replay=walters_api.is_replay),
         "records": dg.MetadataValue.int(frame.height),
         **duplicates,
+        **unreadable_by_field(frame),
         **snapshot_changes(previous, frame, key="ObjectID"),
     }
     yield from checked_raw(

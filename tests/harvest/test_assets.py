@@ -427,3 +427,18 @@ def test_many_values_that_cannot_be_read_block_naming_the_rule_the_field_and_the
     first = min(unreadable, key=lambda r: r["ObjectID"])
     assert f"walters:{first['ObjectID']} ({first['ObjectNumber']}) DateBeginYear='n/a'" in text, text
     assert not (tmp_path / "lake" / "walters_objects_raw.parquet").exists()
+
+
+def test_a_few_values_that_cannot_be_read_are_counted_per_field_and_the_run_succeeds(
+    tmp_path: Path, sample: list[dict]
+) -> None:
+    records = copy.deepcopy(sample)
+    for record in records[:3]:
+        record["DateBeginYear"] = "n/a"
+    records[5]["Creators"][0]["CreatorID"] = "unknown"
+    with serve(WaltersReplay(records)) as server:
+        result = materialize([walters_objects_raw], resources(tmp_path, walters_api=walters_api(server.url)))
+    assert result.success, failure_text(result)
+    found = metadata(result, "walters_objects_raw")
+    assert (found["unreadable/DateBeginYear"], found["unreadable/Creators[].CreatorID"]) == (3, 1)
+    assert found["record_issues/unreadable_value"] == 4
