@@ -4,8 +4,9 @@ A dump has no change feed: each run reads it whole (a URL is downloaded once per
 metadata says what changed since the last snapshot. As for the API sources, records are checked
 against the raw model before anything is written, a record without its key is named by ``label``
 and its ``page``, which for a dump is the file's place in it, in path order, an unchanged record
-keeps its ``harvested_at``, and the snapshot is refused when a record-level rule of the source's
-clean function fires on more than its share of the records.
+keeps its ``harvested_at``, an id in two files is kept once (``harvest.received``: the copy left
+out is listed as ``duplicate_key``), and the snapshot is refused when a record-level rule of the
+source's clean function fires on more than its share of the records.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ import polars as pl
 from harvest import raw
 from harvest.dump import read_json_records
 from harvest.museum import Clean, Museum
+from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import DumpLocation
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
@@ -57,7 +59,8 @@ def json_dump_asset(
         required_resource_keys={resource, "lakehouse"},
         description=(
             f"The {kind} of the {source} dump as received, one file a record, each id once; nested fields "
-            "kept nested; plus source, page (the file's place in the dump, in path order) and harvested_at."
+            "kept nested; plus source, page (the file's place in the dump, in path order), harvested_at and "
+            "harvest_issues."
         ),
     )
     def _asset(
@@ -73,8 +76,11 @@ def json_dump_asset(
             )
         files = list(range(1, len(dump.records) + 1))
         raw.check_keys(name, dump.records, files, key="id", label=label)
-        frame = raw.records_to_frame(
-            dump.records, files, schema, source=source, harvested_at=harvested_at, origin=origin
+        frame, duplicates = resolve_duplicates(
+            raw.records_to_frame(
+                dump.records, files, schema, source=source, harvested_at=harvested_at, origin=origin
+            ),
+            key="id",
         )
         previous = raw.last_snapshot(context, lakehouse, name, origin=origin)
         raw.refuse_shrink(name, previous, frame.height, config)
@@ -82,6 +88,8 @@ def json_dump_asset(
         metadata = {
             "records": dg.MetadataValue.int(frame.height),
             "files": dg.MetadataValue.int(dump.stats.files),
+            **duplicates,
+            **unreadable_by_field(frame),
             "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
             "requests": dg.MetadataValue.int(dump.stats.requests.requests),
             "retries": dg.MetadataValue.int(dump.stats.requests.retries),

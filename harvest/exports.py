@@ -2,6 +2,12 @@
 
 ``location`` is a directory (the shipped copy by default) or an http(s) base URL; a file is
 ``<name>.csv`` there, or ``<name>.csv.gz`` in a directory.
+
+Each export's key (``EXPORT_KEYS``) is held once, as the API's records are (``harvest.received``):
+identical rows collapse, and of rows that differ the most complete is kept, the others listed in
+the kept row's ``harvest_issues`` (``duplicate_key``, ``dropped``; the creators' reach
+``record_issues`` through their clean records); too many such keys fail the read, as a changed
+source (``harvest.raw.refuse_changed_source``).
 """
 
 import io
@@ -10,8 +16,18 @@ from pathlib import Path
 import polars as pl
 
 from harvest.http import HttpConfig, HttpHarvester
+from harvest.raw import refuse_changed_source
+from harvest.received import resolve_duplicates
+from shared.issues import ISSUES, RECEIVED_ISSUES, issue_rows
 
 EXPORT_NAMES = ("creators", "relationships", "exhibitions", "collections")
+# The column that names a row of each export.
+EXPORT_KEYS = {
+    "creators": "id",
+    "relationships": "id",
+    "exhibitions": "ExhibitionID",
+    "collections": "CollectionID",
+}
 SHIPPED_EXPORTS = Path(__file__).parent / "walters" / "data"
 
 
@@ -32,6 +48,24 @@ def read_export(location: str, name: str) -> pl.DataFrame:
             )
         source, where = found, str(found)
     try:
-        return pl.read_csv(source, infer_schema=False, empty_string_is_null=True)
+        frame = pl.read_csv(source, infer_schema=False, empty_string_is_null=True)
     except pl.exceptions.PolarsError as error:
         raise ValueError(f"Walters export {name!r} at {where} could not be read as CSV: {error}") from error
+    return each_key_once(frame, name)
+
+
+def each_key_once(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The export ``name`` with its key (``EXPORT_KEYS``) once (``harvest.received.resolve_duplicates``,
+    rows in their order, plus ``harvest_issues``); fails when ``duplicate_key`` fires on more than
+    its share of the rows."""
+    key = EXPORT_KEYS[name]
+    if key not in frame.columns:  # the export's model names the missing column
+        return frame
+    frame, _ = resolve_duplicates(frame, key=key)
+    issues = frame.lazy().select(
+        source=pl.lit("walters"),
+        record_key=pl.concat_str(pl.lit("walters:"), pl.col(key)),
+        **{ISSUES: pl.col(RECEIVED_ISSUES)},
+    )
+    refuse_changed_source(f"walters_{name}_raw", issue_rows(issues, key="record_key"), records=frame.height)
+    return frame

@@ -19,10 +19,10 @@ clients are throttled to 60 requests a minute). `pagination.total` (records stil
 tells when the last page has come. The docs ask every client to name itself and a contact in an
 `AIC-User-Agent` header (older versions said `User-Agent`): put it in `HttpConfig.headers`.
 
-De-duplication keeps one copy of each record by key, counting the rest: the LAST copy in page
-order, at the place the record was first seen. A Walters page that repeats a record repeats an
-identical copy; an AIC record changed during a run is served again after the cursor with its
-new `updated_at`, and that newer copy is the one to keep.
+`collect` keeps every copy of a record it is served, counting the copies of a key already seen:
+which copy to keep is decided on the frame, by one rule for every source (`harvest.received`). A
+Walters page that repeats a record repeats an identical copy; an AIC record changed during a run
+is served again after the cursor with its new `updated_at`, and that newer copy is the one kept.
 """
 
 import json
@@ -67,8 +67,9 @@ class HarvestStats:
 
 @dataclass(frozen=True)
 class Harvest:
-    """Unique records as received, each with the page it came from (`pages[i]` is for `records[i]`),
-    and the last `config` block the source sent (empty when it sends none)."""
+    """Records as received, every copy the source served in page order, each with the page it came
+    from (`pages[i]` is for `records[i]`), and the last `config` block the source sent (empty when
+    it sends none)."""
 
     records: list[dict[str, Any]]
     pages: list[int]
@@ -150,42 +151,48 @@ def _artic_query(keys: Sequence[str], after: Sequence[Any] | None, since: str | 
 
 
 def collect(harvester: HttpHarvester, pages: Iterable[Page], *, key: str) -> Harvest:
-    """Drain `pages`, keeping the last copy of each record by `key`; stats for this harvest only."""
+    """Drain `pages`, keeping every copy of each record in page order (which to keep is decided on
+    the frame: `harvest.received.resolve_duplicates`) and counting the copies of a `key` already
+    seen as `duplicates_dropped`; stats for this harvest only."""
     before, start = harvester.counts(), time.perf_counter()
-    kept: dict[Any, tuple[int, dict[str, Any]]] = {}  # assigning an existing key keeps its place
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    seen: set[Any] = set()
     config: Mapping[str, Any] = {}
-    n_pages = dropped = 0
+    n_pages = 0
     for page in pages:
         n_pages += 1
         config = page.config or config
         for record in page.records:
-            dropped += record[key] in kept
-            kept[record[key]] = (page.number, record)
+            value = record.get(key)  # a missing or malformed key is named later (harvest.raw.check_keys)
+            seen.add(value if isinstance(value, int | str | None) else repr(value))
+            records.append(record)
+            numbers.append(page.number)
     duration = time.perf_counter() - start
     sent = harvester.counts() - before
     stats = HarvestStats(
-        records=len(kept),
+        records=len(seen),
         pages=n_pages,
         requests=sent.requests,
         retries=sent.retries,
-        duplicates_dropped=dropped,
+        duplicates_dropped=len(records) - len(seen),
         duration_s=round(duration, 3),
         requests_per_s=round(sent.requests / duration, 1) if duration else 0.0,
         bytes_received=sent.bytes_received,
         statuses=sent.statuses,
     )
-    numbers = [number for number, _ in kept.values()]
-    return Harvest([record for _, record in kept.values()], numbers, stats, config)
+    return Harvest(records, numbers, stats, config)
 
 
 def harvest_walters(harvester: HttpHarvester) -> Harvest:
-    """Every Walters object once, keyed by ObjectID."""
+    """Every Walters object the API serves (a repeated one as often as served), keyed by ObjectID."""
     return collect(harvester, walters_pages(harvester), key="ObjectID")
 
 
 def harvest_artic(
     harvester: HttpHarvester, resource: str, fields: Sequence[str], *, updated_since: str | None = None
 ) -> Harvest:
-    """Every AIC record of `resource` (or those updated since the mark) once, keyed by id."""
+    """Every AIC record of `resource` (or those updated since the mark), keyed by id (a record
+    served again after a change as often as served)."""
     pages = artic_pages(harvester, resource, fields, updated_since=updated_since)
     return collect(harvester, pages, key="id")

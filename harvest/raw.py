@@ -1,7 +1,9 @@
 """Raw records to a frame for the lake, and the harvest boundary's checks, shared by every source.
 
 Raw means as received: the sources' field names, values and nesting, parsed with an explicit
-schema (``harvest.schemas``), plus the provenance columns ``source``, ``page`` and ``harvested_at``.
+schema (``harvest.schemas``), plus the provenance columns ``source``, ``page``, ``harvested_at`` and
+``harvest_issues`` (values of another type read, unreadable ones nulled, copies of a repeated key
+dropped: ``harvest.received``).
 A record that breaks the boundary's Pandera model fails the asset before anything is written, so
 the previous raw snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
 a record-level rule of the clean stage (``shared.issues``) fires on more than its declared share
@@ -23,9 +25,10 @@ import polars as pl
 
 from harvest.http import HarvestError
 from harvest.pagination import HarvestStats
+from harvest.received import read_records, reads_as
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
-from shared.issues import count_by_rule
+from shared.issues import RECEIVED_ISSUES, count_by_rule
 from shared.metadata import issue_metadata
 from shared.redaction import public_url
 from shared.resources import Lakehouse
@@ -72,14 +75,17 @@ def records_to_frame(
     harvested_at: dt.datetime,
     origin: str = SHIPPED_SAMPLE,
 ) -> pl.DataFrame:
-    """Records as a frame of ``schema`` plus provenance. A value of the wrong type becomes null
-    (``strict=False``), for the boundary model to report by record rather than fail on parse."""
-    frame = pl.DataFrame(records, schema=schema, strict=False, orient="row" if not records else None)
-    return frame.with_columns(
+    """Records as a frame of ``schema`` plus provenance. A value sent in another representation of
+    its field's type is read as that value; one that cannot be read is nulled and listed in the
+    record's ``harvest_issues`` (``harvest.received.read_records``), for the rules to count."""
+    frame = read_records(records, schema)
+    return frame.select(
+        pl.exclude(RECEIVED_ISSUES),
         source=pl.lit(source, PROVENANCE_SCHEMA["source"]),
         page=pl.Series(pages, dtype=PROVENANCE_SCHEMA["page"]),
         harvested_at=pl.lit(harvested_at, PROVENANCE_SCHEMA["harvested_at"]),
         origin=pl.lit(origin, PROVENANCE_SCHEMA["origin"]),
+        **{RECEIVED_ISSUES: pl.col(RECEIVED_ISSUES)},
     )
 
 
@@ -92,7 +98,9 @@ def check_keys(
     kind: type = int,
     label: str | None = None,
 ) -> None:
-    """Fail naming the records whose ``key`` is missing or not a ``kind``, before any frame is built.
+    """Fail naming the records whose ``key`` is missing or cannot be read as a ``kind``, before
+    any frame is built. A key sent as text that reads as a ``kind`` (an int as "12") is fine: the
+    frame reads it (``harvest.received``).
 
     Parsing makes a value of the wrong type null, and a record without its key cannot be named by
     it afterwards; here it is named by the value it came with, its page and ``label`` (e.g. the
@@ -100,7 +108,7 @@ def check_keys(
     bad = [
         (record, page)
         for record, page in zip(records, pages, strict=True)
-        if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool)
+        if not reads_as(record.get(key), kind)
     ]
     if not bad:
         return

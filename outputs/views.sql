@@ -74,7 +74,8 @@ SELECT
     count(*) AS issues,
     count(*) FILTER (WHERE action = 'nulled') AS nulled,
     count(*) FILTER (WHERE action = 'replaced') AS replaced,
-    count(*) FILTER (WHERE action = 'kept') AS kept
+    count(*) FILTER (WHERE action = 'kept') AS kept,
+    count(*) FILTER (WHERE action = 'dropped') AS dropped
 FROM record_issues
 GROUP BY ALL
 ORDER BY source, rule;

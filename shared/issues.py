@@ -2,9 +2,11 @@
 
 A record's problems travel with it: the clean objects and agents carry a column ``issues``, a list
 of ``{field, rule, raw_value, action}`` structs (empty when the record is clean), found by the
-shared parsers (``transforms.dates``, ``transforms.dimensions``, ``transforms.people``) and the
-sources' clean functions, and listed by ``collect_issues`` (which ``transforms.model.conform_to``
-calls, so a source that conforms its records gets them listed). ``field`` is the source's own
+shared parsers (``transforms.dates``, ``transforms.dimensions``, ``transforms.people``), the
+sources' clean functions and the harvest (``harvest.received``: a value it could not read as its
+field's type, a copy of a repeated key it dropped; carried in the raw column ``harvest_issues``),
+and listed by ``collect_issues`` (which ``transforms.model.conform_to`` calls, so a source that
+conforms its records gets them listed). ``field`` is the source's own
 field name (``DateBeginYear``), so a curator can find it in the collections-management system;
 ``action`` says what the pipeline did:
 
@@ -13,7 +15,10 @@ field name (``DateBeginYear``), so a curator can find it in the collections-mana
 ``replaced``
     a value from a better field of the same record was published instead (e.g. the date text);
 ``kept``
-    the value was published as received, and flagged.
+    the value was published as received, and flagged;
+``dropped``
+    the source sent the record twice with different content: one copy was published, this one
+    left out (``raw_value`` says what it held).
 
 A rule never fails a run on its own: only when it fires on more than its declared share of a
 source's records (``Rule.max_share``), which means the feed has changed, does the harvest refuse
@@ -29,7 +34,11 @@ from shared.lookup import lookup
 
 ISSUES = "issues"
 ISSUE = pl.Struct({"field": pl.String, "rule": pl.String, "raw_value": pl.String, "action": pl.String})
-NULLED, REPLACED, KEPT = "nulled", "replaced", "kept"
+NULLED, REPLACED, KEPT, DROPPED = "nulled", "replaced", "kept", "dropped"
+# The raw records' own issues, found by the harvest as it reads them (``harvest.received``): a
+# provenance column beside source/page/harvested_at, a List of ``ISSUE``, carried into the clean
+# record's ``issues`` by ``transforms.model.identity``.
+RECEIVED_ISSUES = "harvest_issues"
 
 # The plausible years of a museum object or a life: from the Upper Palaeolithic (the oldest
 # figurative art is about 43,000 BC; objects of the 25th millennium BC are in collections) up to
@@ -70,6 +79,13 @@ COORDINATE_SENTINEL = Rule(
     "coordinate_sentinel", "coordinates 0/0, a placeholder for unknown coordinates", max_share=1.0
 )
 BLANK_TITLE = Rule("blank_title", "a title of whitespace (or markup) only")
+# Found by the harvest (``harvest.received``), before the clean stage.
+DUPLICATE_KEY = Rule(
+    "duplicate_key",
+    "the source holds this key twice with different content; the most complete copy was kept "
+    "(the one with the most values, then the first by content)",
+)
+UNREADABLE_VALUE = Rule("unreadable_value", "a value that cannot be read as its field's type")
 
 RULES = {
     rule.name: rule
@@ -80,6 +96,8 @@ RULES = {
         IMPLAUSIBLE_DIMENSION,
         COORDINATE_SENTINEL,
         BLANK_TITLE,
+        DUPLICATE_KEY,
+        UNREADABLE_VALUE,
     )
 }
 
@@ -87,6 +105,7 @@ _ACTION_WORDS = {
     NULLED: "not published (left empty)",
     REPLACED: "published with a value from another field of the record",
     KEPT: "published as received",
+    DROPPED: "this copy was left out, the other published",
 }
 
 
@@ -132,19 +151,29 @@ def pending_issues() -> pl.Expr:
 
 def collect_issues(lf: pl.LazyFrame) -> pl.LazyFrame:
     """``lf`` with its pending issues gathered into ``issues`` (List of ``ISSUE``, empty when none
-    fired; appended to an ``issues`` column it already has) and the pending columns dropped."""
+    fired; appended to an ``issues`` column it already has) and the pending columns dropped. A
+    pending column may also be a list of issues (the harvest's, ``RECEIVED_ISSUES``, carried by
+    ``transforms.model.identity``): those come first, in the order the record met them."""
     schema = lf.collect_schema()
     pending = [name for name in schema.names() if name.startswith(PENDING_PREFIX)]
     if not pending:
         return lf if ISSUES in schema else lf.with_columns(pl.lit([], pl.List(ISSUE)).alias(ISSUES))
-    found = (
-        pl.concat_arr(pl.col(name).cast(ISSUE) for name in pending)
-        .arr.to_list()
-        .list.eval(pl.element().drop_nulls())
-    )
-    if ISSUES in schema:  # rare: records that were collected once already
-        found = pl.concat_list(pl.col(ISSUES), found)
+    lists = [name for name in pending if isinstance(schema[name], pl.List)]
+    found = gather_issues(*(pl.col(name) for name in pending if name not in lists))
+    # A record the harvest read before it kept its own issues has none (null): an empty list.
+    received = [pl.col(name).cast(pl.List(ISSUE)).fill_null(pl.lit([], pl.List(ISSUE))) for name in lists]
+    existing = [pl.col(ISSUES)] if ISSUES in schema else []  # rare: records collected once already
+    if existing or received:
+        found = pl.concat_list(*existing, *received, found)
     return lf.with_columns(found.alias(ISSUES)).drop(pending)
+
+
+def gather_issues(*pending: pl.Expr) -> pl.Expr:
+    """Pending issues (``issue`` expressions or columns, each an ``ISSUE`` or null) as one List of
+    ``ISSUE`` per record, the nulls left out: empty when none fired."""
+    if not pending:
+        return pl.lit([], pl.List(ISSUE))
+    return pl.concat_arr(p.cast(ISSUE) for p in pending).arr.to_list().list.eval(pl.element().drop_nulls())
 
 
 def plausible_or_null(year: pl.Expr, field: str, *, latest_year: int) -> tuple[pl.Expr, pl.Expr]:

@@ -162,7 +162,7 @@ def collection_assets(
     def record_issues(collection_agents: pl.LazyFrame, **objects: pl.LazyFrame) -> dg.Output[pl.LazyFrame]:
         """One row per (record_key, field, rule) the clean stage handled: source, record_key (object or
         agent key), object_number, field (the source's), rule, raw_value (as received), action (nulled,
-        replaced, kept) and message, a to-do for the collections-management team. Metadata: records per
+        replaced, kept, dropped) and message, a to-do for the collections-management team. Metadata: records per
         source and rule, and the first issues."""
         issues = model.list_record_issues(_collection(objects), collection_agents)
         by_source = (

@@ -19,6 +19,8 @@ from shared.issues import (
     BLANK_TITLE,
     ISSUE,
     ISSUES,
+    PENDING_PREFIX,
+    RECEIVED_ISSUES,
     REPLACED,
     collect_issues,
     describe_issues,
@@ -178,9 +180,17 @@ def parsed_columns() -> pl.Expr:
 
 def identity(source: str, id_column: str, *, key: str) -> dict[str, pl.Expr]:
     """The columns that name a source's record: ``key`` (``object_key`` or ``agent_key``, from
-    ``source_key``), ``source`` and ``source_id`` (the source's own id, ``id_column``, as text)."""
+    ``source_key``), ``source`` and ``source_id`` (the source's own id, ``id_column``, as text);
+    and the issues the harvest found in the raw record (``RECEIVED_ISSUES``), as a pending list
+    that ``conform_to`` puts first in ``issues``."""
     own_id = pl.col(id_column)
-    return {key: source_key(source, own_id), "source": pl.lit(source), "source_id": own_id.cast(pl.String)}
+    return {
+        key: source_key(source, own_id),
+        "source": pl.lit(source),
+        "source_id": own_id.cast(pl.String),
+        # A regex: a raw frame without the column (a hand-built one in a test) selects nothing here.
+        f"{PENDING_PREFIX}{RECEIVED_ISSUES}": pl.col(f"^{RECEIVED_ISSUES}$"),
+    }
 
 
 def untitled(key: pl.Expr) -> pl.Expr:
@@ -403,7 +413,7 @@ def list_record_issues(objects: pl.LazyFrame, agents: pl.LazyFrame) -> pl.LazyFr
     """``record_issues``: one row per (record_key, field, rule) the clean stage handled, objects
     then agents, in their order: ``source``, ``record_key`` (object_key or agent_key),
     ``object_number`` (the accession number; null for agents), ``field`` (the source's), ``rule``,
-    ``raw_value`` (as received, text), ``action`` (nulled, replaced, kept) and ``message``, worded
+    ``raw_value`` (as received, text), ``action`` (nulled, replaced, kept, dropped) and ``message``, worded
     as a to-do for the collections-management team."""
     return describe_issues(
         pl.concat(

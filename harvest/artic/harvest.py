@@ -41,6 +41,7 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
+from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import ArticApi
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
@@ -106,7 +107,7 @@ def _artic_asset(
         dagster_type=RAW,
         description=(
             f"Art Institute {resource} as the API served them (the fields the model uses), each id "
-            "once, merged incrementally by updated_at; plus source, page and harvested_at."
+            "once, merged incrementally by updated_at; plus source, page, harvested_at and harvest_issues."
         ),
     )
     def _asset(
@@ -125,8 +126,18 @@ def _artic_asset(
         with failing_cleanly(), artic_api.harvester() as http:
             harvest = harvest_artic(http, resource, fields, updated_since=since)
         check_keys(name, harvest.records, harvest.pages, key="id")
-        fresh = records_to_frame(
-            harvest.records, harvest.pages, schema, source="artic", harvested_at=harvested_at, origin=origin
+        # A record changed during the harvest comes again after the cursor: the newer copy is kept.
+        fresh, duplicates = resolve_duplicates(
+            records_to_frame(
+                harvest.records,
+                harvest.pages,
+                schema,
+                source="artic",
+                harvested_at=harvested_at,
+                origin=origin,
+            ),
+            key="id",
+            version="updated_at",
         )
         if "iiif_url" in harvest.config:
             fresh = fresh.with_columns(iiif_url=pl.lit(harvest.config["iiif_url"]))
@@ -136,6 +147,8 @@ def _artic_asset(
             **harvest_metadata(harvest.stats, origin=origin),
             "mode": dg.MetadataValue.text("incremental" if since else "full"),
             "updated_since": dg.MetadataValue.text(since or "(everything)"),
+            **duplicates,
+            **unreadable_by_field(fresh),
             **snapshot_changes(last, frame, key="id"),
         }
         yield from checked_raw(

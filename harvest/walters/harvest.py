@@ -28,6 +28,7 @@ from harvest.raw import (
     snapshot_changes,
     unexpected_fields,
 )
+from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import WaltersApi, WaltersExports
 from harvest.walters import MUSEUM
 from harvest.walters.schemas import (
@@ -56,29 +57,37 @@ RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 def walters_objects_raw(
     context: dg.AssetExecutionContext, config: HarvestConfig, walters_api: WaltersApi, lakehouse: Lakehouse
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """Walters object records as the v1 API served them, page by page, each object once; nested
-    Creators, Geographies, Images kept nested; plus source, page and harvested_at (when the harvest
-    first received the record in its current form: an unchanged record keeps it). Refused, nothing
-    written, when a record-level rule of the clean stage fires on more than its share of records."""
+    """Walters object records as the v1 API served them, page by page, each object once (a repeated
+    ObjectID: one copy kept by harvest.received's rule); nested Creators, Geographies, Images kept
+    nested; plus source, page, harvested_at (when the harvest first received the record in its
+    current form: an unchanged record keeps it) and harvest_issues. Refused, nothing written, when a
+    record-level rule fires on more than its share of records."""
     harvested_at = dt.datetime.now(dt.UTC)
     origin = origin_of(walters_api.base_url)
     with failing_cleanly(), walters_api.harvester() as http:
         harvest = harvest_walters(http)
     check_keys("walters_objects_raw", harvest.records, harvest.pages, key="ObjectID", label="ObjectNumber")
-    frame = records_to_frame(
-        harvest.records,
-        harvest.pages,
-        WALTERS_OBJECT_SCHEMA,
-        source="walters",
-        harvested_at=harvested_at,
-        origin=origin,
-    ).sort("ObjectID")
+    frame, duplicates = resolve_duplicates(
+        records_to_frame(
+            harvest.records,
+            harvest.pages,
+            WALTERS_OBJECT_SCHEMA,
+            source="walters",
+            harvested_at=harvested_at,
+            origin=origin,
+        ),
+        key="ObjectID",
+    )
+    frame = frame.sort("ObjectID")
     previous = last_snapshot(context, lakehouse, "walters_objects_raw", origin=origin)
     refuse_shrink("walters_objects_raw", previous, frame.height, config)
     frame = keep_harvested_at(previous, frame, key="ObjectID")
     cleaned = MUSEUM.objects.clean(frame.lazy(), latest_year=harvested_at.year)
     metadata = {
         **harvest_metadata(harvest.stats, origin=origin),
+        "records": dg.MetadataValue.int(frame.height),
+        **duplicates,
+        **unreadable_by_field(frame),
         **snapshot_changes(previous, frame, key="ObjectID"),
     }
     yield from checked_raw(

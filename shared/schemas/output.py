@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandera.polars as pa
 
-from shared.issues import KEPT, NULLED, REPLACED, RULES
+from shared.issues import DROPPED, KEPT, NULLED, REPLACED, RULES
 from shared.schemas.clean import CleanObjects, CollectionAgents
 from shared.schemas.common import key_field, source_field
 
@@ -74,8 +74,11 @@ class RecordIssues(pa.DataFrameModel):
     rule: str = pa.Field(isin=list(RULES), description="What was wrong (shared.issues)")
     raw_value: str = pa.Field(nullable=True, description="The value as received, as text")
     action: str = pa.Field(
-        isin=[NULLED, REPLACED, KEPT],
-        description="What the pipeline did: nulled, replaced (from another field) or kept (flagged)",
+        isin=[NULLED, REPLACED, KEPT, DROPPED],
+        description=(
+            "What the pipeline did: nulled, replaced (from another field), kept (flagged) or dropped "
+            "(a copy of a record the source sent twice)"
+        ),
     )
     message: str = pa.Field(description="The problem and what was done, worded for the collections team")
 

@@ -6,9 +6,12 @@ Serves N Walters records (the shipped sample, copied under new ObjectIDs when N 
 the loopback test server, which waits `--latency-ms` before every answer, harvests them through
 the real HTTP core and prints records/s, requests/s and the ratio of requests/s to the ideal,
 concurrency / latency: what `concurrency` workers achieve if nothing but the latency costs time.
+Then times the records' way to the raw frame (`records_to_frame` and `resolve_duplicates`: every
+value read as its field's type, each ObjectID once), which runs after the last page has come.
 """
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -18,7 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from harvest.http import HttpConfig, HttpHarvester
 from harvest.pagination import harvest_walters
+from harvest.raw import records_to_frame
+from harvest.received import resolve_duplicates
 from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.servers import Faults, serve
 
 
@@ -62,6 +68,17 @@ def main() -> None:
     if len(harvest.records) != args.objects:
         raise SystemExit(f"harvested {len(harvest.records)} records, expected {args.objects}")
 
+    start = time.perf_counter()
+    frame = records_to_frame(
+        harvest.records,
+        harvest.pages,
+        WALTERS_OBJECT_SCHEMA,
+        source="walters",
+        harvested_at=dt.datetime.now(dt.UTC),
+    )
+    frame, _ = resolve_duplicates(frame, key="ObjectID")
+    to_frame = time.perf_counter() - start
+
     ideal = args.concurrency / (args.latency_ms / 1000)
     requests_per_s = harvest.stats.requests / wall
     print(f"objects          {args.objects}")
@@ -71,6 +88,7 @@ def main() -> None:
     print(f"records/s        {len(harvest.records) / wall:,.0f}")
     print(f"requests/s       {requests_per_s:.1f} (ideal {ideal:.1f})")
     print(f"ratio to ideal   {requests_per_s / ideal:.2f}")
+    print(f"to raw frame     {to_frame:.2f} s ({frame.height / to_frame:,.0f} records/s)")
 
 
 if __name__ == "__main__":

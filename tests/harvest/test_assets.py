@@ -159,7 +159,7 @@ def test_a_record_missing_a_required_field_fails_naming_it_and_writes_nothing(
 
 
 def test_a_raw_snapshot_with_a_repeated_object_fails_naming_it(sample: list[dict]) -> None:
-    # The harvest keeps one copy of a record served twice (tests/harvest/test_pagination.py); the raw
+    # The harvest keeps one copy of a record served twice (tests/harvest/test_received.py); the raw
     # model refuses a repeat that got past it, so the clean stage can take raw rows one to one.
     records = [*sample[:3], sample[1]]
     frame = records_to_frame(
@@ -416,3 +416,35 @@ def test_an_unchanged_record_keeps_its_harvested_at(tmp_path: Path, sample: list
     changed = second["ObjectID"] == records[10]["ObjectID"]
     assert second.filter(~changed).equals(first.filter(~changed))
     assert second.filter(changed)["harvested_at"].item() > first.filter(changed)["harvested_at"].item()
+
+
+def test_many_values_that_cannot_be_read_block_naming_the_rule_the_field_and_the_records(
+    tmp_path: Path, sample: list[dict]
+) -> None:
+    records = copy.deepcopy(sample)
+    unreadable = records[::20]  # 106 of 2,107 records: 5%, the source has changed
+    for record in unreadable:
+        record["DateBeginYear"] = "n/a"
+    with serve(WaltersReplay(records)) as server:
+        result = materialize([walters_objects_raw], resources(tmp_path, walters_api=walters_api(server.url)))
+    assert not result.success
+    text = failure_text(result)
+    assert f"rule unreadable_value fired on {len(unreadable)} of 2107 records" in text, text
+    first = min(unreadable, key=lambda r: r["ObjectID"])
+    assert f"walters:{first['ObjectID']} ({first['ObjectNumber']}) DateBeginYear='n/a'" in text, text
+    assert not (tmp_path / "lake" / "walters_objects_raw.parquet").exists()
+
+
+def test_a_few_values_that_cannot_be_read_are_counted_per_field_and_the_run_succeeds(
+    tmp_path: Path, sample: list[dict]
+) -> None:
+    records = copy.deepcopy(sample)
+    for record in records[:3]:
+        record["DateBeginYear"] = "n/a"
+    records[5]["Creators"][0]["CreatorID"] = "unknown"
+    with serve(WaltersReplay(records)) as server:
+        result = materialize([walters_objects_raw], resources(tmp_path, walters_api=walters_api(server.url)))
+    assert result.success, failure_text(result)
+    found = metadata(result, "walters_objects_raw")
+    assert (found["unreadable/DateBeginYear"], found["unreadable/Creators[].CreatorID"]) == (3, 1)
+    assert found["record_issues/unreadable_value"] == 4

@@ -78,7 +78,7 @@ def test_walters_error_envelope_is_an_error_not_the_end() -> None:
     assert "apikey=***" in str(raised.value) and "Invalid apikey" in str(raised.value)
 
 
-def test_collect_keeps_one_copy_the_last_served_and_counts_the_rest() -> None:
+def test_collect_keeps_every_copy_in_page_order_and_counts_the_repeats() -> None:
     pages = [
         Page(1, [{"id": 1, "v": "old"}, {"id": 2, "v": "a"}]),
         Page(2, [{"id": 2, "v": "a"}, {"id": 3, "v": "b"}]),
@@ -86,8 +86,9 @@ def test_collect_keeps_one_copy_the_last_served_and_counts_the_rest() -> None:
     ]
     with walters_harvester(recorded({}, [])) as http:
         harvest = collect(http, pages, key="id")
-    assert harvest.records == [{"id": 1, "v": "new"}, {"id": 2, "v": "a"}, {"id": 3, "v": "b"}]
-    assert harvest.pages == [3, 2, 2]  # where each kept copy came from
+    # Which copy to keep is decided on the frame (harvest.received), not in the order served.
+    assert harvest.records == [record for page in pages for record in page.records]
+    assert harvest.pages == [1, 1, 2, 2, 3]
     assert (harvest.stats.records, harvest.stats.pages, harvest.stats.duplicates_dropped) == (3, 3, 2)
     assert harvest.config == {"iiif_url": "https://iiif.test"}
 
