@@ -142,7 +142,8 @@ def _compiled(code: CodeType) -> str:
 def _class_source(cls: type) -> str:
     """``cls``'s statements but its methods (they count as code of their own), without
     docstrings; a class made at run time, that has none, by its name only."""
-    found = _class_definitions(sys.modules[cls.__module__].__file__ or "").get(cls.__qualname__)
+    path = getattr(sys.modules.get(cls.__module__), "__file__", None) or ""
+    found = _class_definitions(path).get(cls.__qualname__)
     return f"{cls.__module__}.{cls.__qualname__}: {found or ''}"
 
 
