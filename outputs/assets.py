@@ -25,7 +25,7 @@ from outputs.search_export import write_search_export
 from shared.metadata import timed
 from shared.resources import DATABASE_FILE, Lakehouse, PublicIds
 from shared.schemas.output import TABLES
-from shared.stages import OWNERS
+from shared.stages import OWNERS, versioned_multi_asset
 
 SEARCH_EXPORT = "exports/objects.ndjson"
 
@@ -42,7 +42,6 @@ def _spec(name: str, description: str, kinds: set[str], deps: list[str]) -> dg.A
         deps=deps,
         group_name="output",
         kinds=kinds,
-        code_version="1",
         owners=OWNERS,
         freshness_policy=NIGHTLY_FRESHNESS,
     )
@@ -95,7 +94,7 @@ def _search_export(database: Path, target: Path) -> dict[str, Any]:
     return metadata
 
 
-@dg.multi_asset(name="published_outputs", specs=SPECS, check_specs=CHECK_SPECS, can_subset=False)
+@versioned_multi_asset(name="published_outputs", specs=SPECS, check_specs=CHECK_SPECS, can_subset=False)
 def published_outputs(
     context: dg.AssetExecutionContext, lakehouse: Lakehouse, public_ids: PublicIds
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:

@@ -1,6 +1,7 @@
 """How an asset of the lake is declared: one decorator for every stage, one for checked tables.
 
-Every asset gets its stage as group, kinds, a code version, an owner and the column descriptions
+Every asset gets its stage as group, kinds, a code version (a hash of the code that computes it:
+``shared.code_version``), an owner and the column descriptions
 of the Pandera model at its boundary (shown in the UI and kept by the IO manager's metadata). An
 asset with blocking checks is a ``checked_asset``: its table is written beside the lake's file and
 checked there, and replaces the lake's file only when every blocking check passed.
@@ -16,6 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from shared.checks import TableCheck, refusal, table_checks
+from shared.code_version import code_version
 from shared.io_manager import SCANNED, STAGED, Staged
 from shared.lake import sink_lake, write_lake
 from shared.resources import Lakehouse
@@ -34,22 +36,39 @@ def lake_asset(
     stage: str,
     kinds: Sequence[str] = ("polars", "parquet"),
     model: type[pa.DataFrameModel] | None = None,
-    code_version: str = "1",
     metadata: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
-    """``@dg.asset`` with the house defaults; the function's docstring is the description."""
+    """``@dg.asset`` with the house defaults; the function's docstring is the description, the
+    code it runs its code version (``shared.code_version``)."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; stages are {STAGES}")
     described = {"column_descriptions": column_descriptions(model)} if model else {}
-    return dg.asset(
-        group_name=stage,
-        kinds=set(kinds),
-        code_version=code_version,
-        owners=OWNERS,
-        metadata={**described, **(metadata or {})},
-        **kwargs,
-    )
+
+    def decorate(fn: Callable[..., Any]) -> dg.AssetsDefinition:
+        return dg.asset(
+            group_name=stage,
+            kinds=set(kinds),
+            code_version=code_version(fn),
+            owners=OWNERS,
+            metadata={**described, **(metadata or {})},
+            **kwargs,
+        )(fn)
+
+    return decorate
+
+
+def versioned_multi_asset(
+    *, specs: Sequence[dg.AssetSpec], **kwargs: Any
+) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
+    """``@dg.multi_asset`` (``kwargs``) whose ``specs`` take the code version of the function that
+    computes them all (``shared.code_version``)."""
+
+    def decorate(fn: Callable[..., Any]) -> dg.AssetsDefinition:
+        version = code_version(fn)
+        return dg.multi_asset(specs=[s.replace_attributes(code_version=version) for s in specs], **kwargs)(fn)
+
+    return decorate
 
 
 def checked_asset(

@@ -111,7 +111,8 @@ def test_a_few_typos_are_listed_and_too_many_block_leaving_everything_as_it_was(
     assert result.success, _error(result)
     listed = _rows(
         tmp_path / "analytics.duckdb",
-        "SELECT DISTINCT record_key FROM record_issues WHERE rule = 'implausible_year' ORDER BY ALL",
+        "SELECT DISTINCT record_key FROM record_issues WHERE rule = 'implausible_year' AND source = 'walters' "
+        "ORDER BY ALL",
     )
     assert sorted(int(key.split(":")[1]) for (key,) in listed) == typos
     before = _digests(tmp_path)
