@@ -19,6 +19,7 @@ from harvest.http import HttpConfig, HttpHarvester
 from harvest.raw import refuse_changed_source
 from harvest.received import resolve_duplicates
 from shared.issues import ISSUES, RECEIVED_ISSUES, issue_rows
+from shared.redaction import public_url
 
 EXPORT_NAMES = ("creators", "relationships", "exhibitions", "collections")
 # The column that names a row of each export.
@@ -37,7 +38,7 @@ def read_export(location: str, name: str) -> pl.DataFrame:
         with HttpHarvester(HttpConfig(source=f"walters exports ({name})", base_url=location)) as http:
             body = http.get_bytes(f"{name}.csv")
         source: object = io.BytesIO(body)
-        where = f"{location.rstrip('/')}/{name}.csv"
+        where = f"{public_url(location).rstrip('/')}/{name}.csv"
     else:
         folder = Path(location)
         candidates = [folder / f"{name}.csv", folder / f"{name}.csv.gz"]

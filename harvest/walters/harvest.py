@@ -115,9 +115,10 @@ def _export_asset(
         name=f"walters_{name}_raw",
         description=description,
     )
-    def _asset(walters_exports: WaltersExports) -> pl.DataFrame:
+    def _asset(walters_exports: WaltersExports) -> dg.Output[pl.DataFrame]:
         with failing_cleanly():  # a 404 over HTTP is not retried by the step
-            return read_export(walters_exports.resolved, name)
+            frame = read_export(walters_exports.resolved, name)
+        return dg.Output(frame, metadata={"origin": origin_of(walters_exports.location)})
 
     return _asset
 

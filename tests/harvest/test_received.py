@@ -240,4 +240,4 @@ def test_records_to_frame_adds_the_provenance_columns_in_order() -> None:
     frame = records_to_frame(
         [{"id": 1}], [1], SCHEMA, source="s", harvested_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     )
-    assert frame.columns[-4:] == ["source", "page", "harvested_at", RECEIVED_ISSUES]
+    assert frame.columns[-5:] == ["source", "page", "harvested_at", "origin", RECEIVED_ISSUES]

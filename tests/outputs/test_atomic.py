@@ -14,12 +14,14 @@ import pytest
 
 from definitions import make_definitions
 from harvest.exports import SHIPPED_EXPORTS
+from harvest.replay import WaltersReplay, load_walters_objects
 from outputs import database as database_module
 from outputs import exchange_checks
 from outputs.database import build_database
 from shared.resources import Lakehouse, Settings
 from shared.schemas.output import Table
 from tests.conftest import run_nightly
+from tests.servers import serve
 
 OUTPUT_ASSETS = {
     dg.AssetKey(name)
@@ -89,7 +91,9 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
     raw_creators = data_dir / "lake" / "walters_creators_raw.parquet"
     lake_before = _digest(raw_creators)
 
-    bad = run_nightly(data_dir, WALTERS_EXPORTS_URL=str(_exports_with_bad_creator(tmp_path / "exports")))
+    exports = _exports_with_bad_creator(tmp_path / "exports")
+    with serve(WaltersReplay(load_walters_objects())) as api:  # a live Walters: both its locations
+        bad = run_nightly(data_dir, WALTERS_API_URL=api.url, WALTERS_EXPORTS_URL=str(exports))
 
     assert not bad.success
     failed_checks = [

@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 
 from harvest.dump import read_json_records
+from harvest.exports import SHIPPED_EXPORTS
 from harvest.replay import WaltersReplay, load_walters_objects
 from harvest.tate import SHIPPED_SAMPLE
 from outputs.database import connect_read_only
@@ -51,7 +52,7 @@ def test_walters_twins_and_ids_sent_as_text_give_every_object_once_and_every_cre
     twins = [{**r, "Title": "A twin's title", "Medium": None, "CreditLine": None} for r in originals]
     served = [_as_text(r) for r in [*sample, *twins]]
     with serve(WaltersReplay(served)) as server:
-        result = run_nightly(tmp_path, WALTERS_API_URL=server.url)
+        result = run_nightly(tmp_path, WALTERS_API_URL=server.url, WALTERS_EXPORTS_URL=str(SHIPPED_EXPORTS))
     assert result.success, _error(result)
 
     database = tmp_path / "analytics.duckdb"
