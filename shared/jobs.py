@@ -60,39 +60,48 @@ def _unless_running(
     return request
 
 
-def nightly_schedule_for(job: "AssetJob", timezone: str) -> dg.ScheduleDefinition:
-    """``nightly`` at 02:00 in ``timezone``, unless the previous run is still going."""
+def _schedule(
+    job: "AssetJob", timezone: str, *, name: str, cron: str, description: str, request: dg.RunRequest
+) -> dg.ScheduleDefinition:
+    """A running schedule of ``job`` sending ``request`` on ``cron``, skipped while a run is going."""
 
     @dg.schedule(
-        name="nightly_schedule",
+        name=name,
         job=job,
-        cron_schedule="0 2 * * *",
+        cron_schedule=cron,
         execution_timezone=timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="Runs `nightly` at 02:00 every night, unless the previous run is still going.",
+        description=description,
     )
-    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        return _unless_running(context, dg.RunRequest())
+    def _evaluate(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        return _unless_running(context, request)
 
-    return _schedule
+    return _evaluate
+
+
+def nightly_schedule_for(job: "AssetJob", timezone: str) -> dg.ScheduleDefinition:
+    """``nightly`` at 02:00 in ``timezone``, unless the previous run is still going."""
+    return _schedule(
+        job,
+        timezone,
+        name="nightly_schedule",
+        cron="0 2 * * *",
+        description="Runs `nightly` at 02:00 every night, unless the previous run is still going.",
+        request=dg.RunRequest(),
+    )
 
 
 def full_refresh_schedule_for(job: "AssetJob", timezone: str, assets: list[str]) -> dg.ScheduleDefinition:
     """``nightly`` at 14:00 on Sundays in ``timezone`` with ``full_refresh`` on the incremental
     harvest ``assets``: an incremental harvest never sees a withdrawn record, a full one replaces
     the snapshot and counts what went. Midday, so it never meets the 02:00 run."""
-
-    @dg.schedule(
+    config = {"ops": {asset: {"config": {"full_refresh": True}} for asset in assets}}
+    return _schedule(
+        job,
+        timezone,
         name="full_refresh_schedule",
-        job=job,
-        cron_schedule="0 14 * * 0",
-        execution_timezone=timezone,
-        default_status=dg.DefaultScheduleStatus.RUNNING,
+        cron="0 14 * * 0",
         description="Runs `nightly` weekly with a full re-harvest of the incremental sources "
         f"({', '.join(assets)}), so records the museums withdrew leave the lake.",
+        request=dg.RunRequest(run_config=config, tags={"full_refresh": "true"}),
     )
-    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        config = {"ops": {asset: {"config": {"full_refresh": True}} for asset in assets}}
-        return _unless_running(context, dg.RunRequest(run_config=config, tags={"full_refresh": "true"}))
-
-    return _schedule

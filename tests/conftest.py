@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped sample as raw frames, and one nightly run into a temporary DATA_DIR."""
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 import uuid
@@ -40,6 +41,21 @@ def walters_raw() -> pl.LazyFrame:
     return records_to_frame(
         records, pages, WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=HARVESTED_AT
     ).lazy()
+
+
+# What a night publishes under DATA_DIR: the database and every export.
+PUBLISHED = (
+    "analytics.duckdb",
+    "exports/objects.ndjson",
+    "exports/linked-art/objects.ndjson",
+    "exports/linked-art/people.ndjson",
+    "exports/iiif/manifests.ndjson",
+)
+
+
+def published_digests(data_dir: Path) -> dict[str, str]:
+    """The sha256 of each published file: equal before and after means byte-identical."""
+    return {name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest() for name in PUBLISHED}
 
 
 def run_nightly(data_dir: Path | str, **museum_env: str) -> dg.ExecuteInProcessResult:

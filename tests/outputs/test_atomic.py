@@ -20,7 +20,7 @@ from outputs import exchange_checks
 from outputs.database import build_database
 from shared.resources import Lakehouse, Settings
 from shared.schemas.output import Table
-from tests.conftest import run_nightly
+from tests.conftest import published_digests, run_nightly
 from tests.servers import serve
 
 OUTPUT_ASSETS = {
@@ -35,21 +35,8 @@ OUTPUT_ASSETS = {
 }
 
 
-PUBLISHED = (
-    "analytics.duckdb",
-    "exports/objects.ndjson",
-    "exports/linked-art/objects.ndjson",
-    "exports/linked-art/people.ndjson",
-    "exports/iiif/manifests.ndjson",
-)
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _published(data_dir: Path) -> dict[str, str]:
-    return {name: _digest(data_dir / name) for name in PUBLISHED}
 
 
 def _outputs_alone(data_dir: Path) -> dg.ExecuteInProcessResult:
@@ -87,7 +74,7 @@ def _exports_with_bad_creator(folder: Path) -> Path:
 def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     assert run_nightly(data_dir).success
-    before = _published(data_dir)
+    before = published_digests(data_dir)
     raw_creators = data_dir / "lake" / "walters_creators_raw.parquet"
     lake_before = _digest(raw_creators)
 
@@ -107,7 +94,7 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
     ]
     materialized = {e.asset_key for e in bad.get_asset_materialization_events()}
     assert not materialized & {*OUTPUT_ASSETS, dg.AssetKey("walters_creators_raw")}
-    assert _published(data_dir) == before
+    assert published_digests(data_dir) == before
     # The export that failed its model never reached the lake: the last good one is there.
     assert _digest(raw_creators) == lake_before
     assert not [p.name for p in (data_dir / "lake").iterdir() if p.name.startswith(".")]
@@ -134,7 +121,7 @@ def published_night(nightly_run: tuple[Path, dg.ExecuteInProcessResult], tmp_pat
 def test_an_export_that_fails_its_check_leaves_the_database_and_every_export(
     published_night: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before, files = _published(published_night), _files(published_night)
+    before, files = published_digests(published_night), _files(published_night)
     refusing = exchange_checks.Check(
         "Fails on every export, as a broken export would.",
         find=lambda documents: documents.select(exchange_checks._id()).head(1),
@@ -158,7 +145,7 @@ def test_an_export_that_fails_its_check_leaves_the_database_and_every_export(
         if e.is_step_failure and e.step_failure_data.error is not None
     ]
     assert "Nothing was published" in error and "iiif_manifests rights_uris" in error
-    assert _published(published_night) == before
+    assert published_digests(published_night) == before
     assert _files(published_night) == files
 
 
@@ -166,7 +153,7 @@ def test_an_export_that_fails_its_check_leaves_the_database_and_every_export(
 def test_a_database_build_that_fails_leaves_the_database_and_every_export(
     published_night: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before, files = _published(published_night), _files(published_night)
+    before, files = published_digests(published_night), _files(published_night)
     views = tmp_path / "views.sql"
     views.write_text("CREATE VIEW broken AS SELECT * FROM no_such_table;")
     monkeypatch.setattr(database_module, "VIEWS_SQL", views)  # the tables load, then the views fail
@@ -180,7 +167,7 @@ def test_a_database_build_that_fails_leaves_the_database_and_every_export(
         if e.is_step_failure and e.step_failure_data.error is not None
     ]
     assert "no_such_table" in error
-    assert _published(published_night) == before
+    assert published_digests(published_night) == before
     assert _files(published_night) == files
 
 

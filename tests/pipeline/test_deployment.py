@@ -3,7 +3,6 @@ locations set, the night publishes the Walters alone, over a lake that held the 
 the next night, a source that lost 30% of its records fails before writing, and the database and
 every export stay byte for byte."""
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -13,23 +12,11 @@ import pytest
 from harvest.exports import SHIPPED_EXPORTS
 from harvest.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
-from tests.conftest import launch_nightly, offline_env, run_nightly
+from tests.conftest import PUBLISHED, launch_nightly, offline_env, published_digests, run_nightly
 from tests.harvest.test_assets import Swappable
 from tests.servers import serve
 
 pytestmark = pytest.mark.slow
-
-PUBLISHED = (
-    "analytics.duckdb",
-    "exports/objects.ndjson",
-    "exports/linked-art/objects.ndjson",
-    "exports/linked-art/people.ndjson",
-    "exports/iiif/manifests.ndjson",
-)
-
-
-def _digests(data_dir: Path) -> dict[str, str]:
-    return {name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest() for name in PUBLISHED}
 
 
 def test_a_live_walters_publishes_the_walters_alone_and_a_shrunk_source_blocks(tmp_path: Path) -> None:
@@ -61,13 +48,13 @@ def test_a_live_walters_publishes_the_walters_alone_and_a_shrunk_source_blocks(t
         ids = [json.loads(line)["object_key"] for line in (data_dir / PUBLISHED[1]).read_text().splitlines()]
         assert len(ids) == len(set(ids)) == len(records)
 
-        before = _digests(data_dir)
+        before = published_digests(data_dir)
         handler.handler = WaltersReplay(records[: int(len(records) * 0.7)])
         shrunk = run_nightly(data_dir, **live)
     assert not shrunk.success
     failed = {e.step_key for e in shrunk.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE}
     assert failed == {"walters_objects_raw"}
-    assert _digests(data_dir) == before
+    assert published_digests(data_dir) == before
 
 
 def test_dg_launch_with_a_museum_named_without_its_location_fails_naming_the_variable(tmp_path: Path) -> None:
