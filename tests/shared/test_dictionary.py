@@ -10,7 +10,9 @@ from shared.schemas.output import TABLES, Table
 
 def test_docs_tables_md_is_up_to_date_with_the_models() -> None:
     written = Path("docs/tables.md").read_text() if Path("docs/tables.md").exists() else ""
-    assert written == render(), f"docs/tables.md is out of date with shared/schemas/output.py: run `{COMMAND}`"
+    assert written == render(), (
+        f"docs/tables.md is out of date with shared/schemas/output.py: run `{COMMAND}`"
+    )
 
 
 def test_every_table_and_every_described_column_is_in_the_dictionary() -> None:
