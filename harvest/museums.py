@@ -1,5 +1,5 @@
-"""The registry: every museum the pipeline harvests. Adding one is one line here (README,
-"Adding a museum"); everything else is derived from its declaration (harvest.museum).
+"""The registry: every museum the pipeline harvests. Adding one is one line here
+(docs/adding-a-museum.md); everything else is derived from its declaration (harvest.museum).
 
 Which of them a run harvests is decided once, from the settings, when the definitions load
 (``select_museums``): a deployment runs what it names, and nothing else.

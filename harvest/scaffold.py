@@ -1,7 +1,7 @@
 """A new museum's folder, written from the template (harvest/_template/): ``scaffold``.
 
 ``uv run python -m harvest.scaffold <name> "<title>"`` writes harvest/<name>/, a museum that
-harvests the template's sample; README, "Adding a museum", says what to change next.
+harvests the template's sample; docs/adding-a-museum.md says what to change next.
 """
 
 import re

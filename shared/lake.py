@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-# What bounds the transform stages' memory, measured on the 1M-object benchmark (README, Scale):
+# What bounds the transform stages' memory, measured on the 1M-object benchmark (docs/performance.md):
 # - Row groups of this many rows. The streaming engine decodes a row group at a time, so its
 #   size, not the table's, sets the working set (100k-row groups: 2.5 GB; 10k: 0.9 GB peak).
 LAKE_ROW_GROUP_ROWS = 10_000

@@ -1,6 +1,6 @@
 """A museum from a dump of JSON records, one file a record: the template of a new museum.
 
-Copy it with ``harvest.scaffold`` (README, "Adding a museum"), which names the copy's museum,
+Copy it with ``harvest.scaffold`` (docs/adding-a-museum.md), which names the copy's museum,
 then fit schemas.py and clean.py to the museum's records, replace data/ with its sample and add the
 copy's ``MUSEUM`` to harvest/museums.py. The modules import each other relatively, so the folder
 works wherever it is (the new-museum test runs a copy from a temporary folder).

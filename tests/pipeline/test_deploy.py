@@ -1,4 +1,4 @@
-"""Acceptance: the deployment shape (README, "Deploy") runs the nightly as the local default does.
+"""Acceptance: the deployment shape (docs/deploy.md) runs the nightly as the local default does.
 
 `uv run dg launch --job nightly` with DATA_DIR on an S3-compatible server (moto, loopback), the
 Dagster instance on PostgreSQL (deploy/dagster.yaml) and every step in its own process gives the
