@@ -127,7 +127,7 @@ def linked_art_people_export(lakehouse: Lakehouse, public_ids: PublicIds) -> dg.
     agents, object_agents = _scan(lakehouse, "agents", "object_agents")
     documents = linked_art_people(agents, object_agents, base_url=public_ids.base_url)
     metadata, results = publish_checked(lakehouse, LINKED_ART_PEOPLE, _sink(documents), checks.PEOPLE_CHECKS)
-    groups = with_agent_types(agents, object_agents).filter(pl.col("la_type") == "Group")
+    groups = with_agent_types(agents).filter(pl.col("la_type") == "Group")
     metadata["groups"] = dg.MetadataValue.int(groups.select(pl.len()).collect().item())
     return dg.MaterializeResult(metadata=metadata, check_results=results)
 

@@ -31,17 +31,11 @@ IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presenta
 # The current owner of each source's objects: the registered museums' titles.
 MUSEUMS = {museum.name: museum.title for museum in REGISTERED}
 
-# An agent is a Group when its name says it is several people or a firm: a workshop, school,
-# circle, studio, manufactory, factory, company, family, atelier, brothers, "X and Y" or "X & Co".
-# A culture credited as maker ("Etruscan", "Milanese", "Netherlandish") is a Group too: a single
-# capitalised word with a demonym's ending and no life dates. That reads a few one-word art names
-# as cultures (in the Walters sample: Ebine, Yoshimine, Gyokuzan, Basavan, of 4,107 agents).
-# "Follower of X" stays a Person (one unnamed individual), as does every other name.
-GROUP_NAME = (
-    r"(?i)\b(workshops?|school|circle|studios?|manufactory|factory|company|co\.?|family|atelier|brothers)\b|&"
-)
-CULTURE_NAME = r"^[A-Z][a-z]+(?:ian|ean|an|ese|ic|ish|ine|ite)$"
-GROUP_ROLES = ("Workshop",)
+# An agent's Linked Art class follows its type in the model (transforms.agent_types): a person is
+# a Person; a group, and a culture credited as maker ("Etruscan", "British School"), a Group (a
+# culture stands for its people, never one Person). An anonymous placeholder ("Unknown") is no
+# actor at all: Linked Art leaves an unknown maker out of ``carried_out_by``.
+LA_TYPES = {"person": "Person", "group": "Group", "culture": "Group"}
 
 
 def type_ref(term: aat.Term, *, meta: aat.Term | None = None) -> dict[str, object]:
@@ -140,28 +134,10 @@ def _dimension(cm: pl.Expr, term: aat.Term) -> pl.Expr:
     return pl.when(cm.is_not_null()).then(dimension)
 
 
-def with_agent_types(agents: pl.LazyFrame, object_agents: pl.LazyFrame) -> pl.LazyFrame:
-    """``agents`` with ``la_type``: ``Group`` for an agent whose name matches ``GROUP_NAME``, whose
-    name matches ``CULTURE_NAME`` and who has no birth or death year, or that some object credits in
-    a role of ``GROUP_ROLES`` (a workshop); ``Person`` for every other."""
-    in_group_role = (
-        object_agents.filter(pl.col("role").is_in(GROUP_ROLES))
-        .select("agent_key", group_role=pl.lit(True))
-        .unique("agent_key")
-    )
-    return agents.join(in_group_role, on="agent_key", how="left", maintain_order="left").with_columns(
-        la_type=pl.when(
-            pl.col("name").str.contains(GROUP_NAME)
-            | (
-                pl.col("name").str.contains(CULTURE_NAME)
-                & pl.col("birth_year").is_null()
-                & pl.col("death_year").is_null()
-            )
-            | pl.col("group_role").fill_null(False)
-        )
-        .then(pl.lit("Group"))
-        .otherwise(pl.lit("Person"))
-    )
+def with_agent_types(agents: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents`` with ``la_type`` from ``agent_type`` (``LA_TYPES``): Person or Group; null for an
+    anonymous placeholder, which is no actor."""
+    return agents.with_columns(la_type=lookup(pl.col("agent_type"), LA_TYPES, default=None))
 
 
 def _agent_ref(agent_id: pl.Expr, la_type: pl.Expr, name: pl.Expr) -> pl.Expr:
@@ -176,7 +152,7 @@ def _credits(object_agents: pl.LazyFrame, typed_agents: pl.LazyFrame, base_url: 
     agent_id = entity_id(base_url, "agent", pl.col("source"), pl.col("source_id"))
     return (
         object_agents.join(
-            typed_agents.select("agent_key", "source", "source_id", "name", "la_type"),
+            typed_agents.select("agent_key", "source", "source_id", "name", "la_type").drop_nulls("la_type"),
             on="agent_key",
             how="inner",
         )
@@ -244,8 +220,8 @@ def object_links(
     ``sized_images`` (narrow values; ``object_documents`` turns them into JSON).
 
     With ``object_keys`` (a column ``object_key``), only those objects' rows: the aggregation then
-    holds only theirs. An agent's type still comes from every object's credits."""
-    typed_agents = with_agent_types(agents, object_agents)
+    holds only theirs. Anonymous placeholders are left out: the object's maker is unknown."""
+    typed_agents = with_agent_types(agents)
     if object_keys is not None:
         object_agents = object_agents.join(object_keys, on="object_key", how="semi")
         images = images.join(object_keys, on="object_key", how="semi")
@@ -379,7 +355,7 @@ def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base
     in the agents table's order: names, birth and death (a Group's formation and dissolution),
     nationality as a statement (no nationality vocabulary id is pinned), the museum's page."""
     base = base_url.rstrip("/")
-    typed = with_agent_types(agents, object_agents)
+    typed = with_agent_types(agents).drop_nulls("la_type")
     person = pl.col("la_type") == "Person"
 
     def event(kind: str, year: str) -> pl.Expr:

@@ -70,6 +70,12 @@ COORDINATE_SENTINEL = Rule(
     "coordinate_sentinel", "coordinates 0/0, a placeholder for unknown coordinates", max_share=1.0
 )
 BLANK_TITLE = Rule("blank_title", "a title of whitespace (or markup) only")
+# transforms.agent_types: a kind read from a name's shape alone, for a curator to confirm.
+AGENT_TYPE_GUESSED = Rule(
+    "agent_type_guessed",
+    "the kind of maker (person, group, culture, anonymous) was guessed from the name alone",
+    max_share=1.0,
+)
 
 RULES = {
     rule.name: rule
@@ -80,6 +86,7 @@ RULES = {
         IMPLAUSIBLE_DIMENSION,
         COORDINATE_SENTINEL,
         BLANK_TITLE,
+        AGENT_TYPE_GUESSED,
     )
 }
 

@@ -26,6 +26,7 @@ from shared.issues import (
     issue_rows,
     pending_issues,
 )
+from transforms.agent_types import type_agents
 from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
 from transforms.text import clean_text
@@ -122,6 +123,8 @@ AGENT_SCHEMA = pl.Schema(
         "source_id": pl.String,
         "name": pl.String,
         "sort_name": pl.String,
+        # person, group, culture or anonymous (transforms.agent_types)
+        "agent_type": pl.String,
         "nationality": pl.String,
         "birth_year": pl.Int32,
         "death_year": pl.Int32,
@@ -224,6 +227,7 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year:
     """Every agent an object names: the sources' exports, plus one built from the object record
     (``in_source_export`` false) for each creator the export lacks, so no reference dangles.
     ``latest_year`` bounds the plausible life years (``transforms.people.parse_life_dates``)."""
+    agents = agents.pipe(conform_to, AGENT_SCHEMA)
     missing = (
         creator_links(objects)
         .join(agents.select("agent_key"), on="agent_key", how="anti")
@@ -245,9 +249,11 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year:
             pending_issues(),
             in_source_export=pl.lit(False),
         )
+        # Typed by the shared rules, with the nationalities every museum's agents name.
+        .pipe(type_agents, vocabulary=agents.select("nationality"))
         .pipe(conform_to, AGENT_SCHEMA)
     )
-    return pl.concat([agents.pipe(conform_to, AGENT_SCHEMA), missing]).sort("agent_key")
+    return pl.concat([agents, missing]).sort("agent_key")
 
 
 # --- reshape ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from outputs.linked_art import astronomical_instant, linked_art_objects, linked_
 from outputs.vocabulary import PRIMARY_NAME
 from tests.outputs.standards import errors, expand, iiif_validator, linked_art_validator
 from tests.transforms.test_streaming import _fallback_nodes
+from transforms.agent_types import type_agents
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA
 
 BASE = "https://ids.test"
@@ -63,22 +64,27 @@ IMAGE = IMAGES.inner
 
 
 def _agents(*rows: tuple[str, str | None, int | None]) -> pl.LazyFrame:
-    return pl.DataFrame(
-        [
-            {
-                "agent_key": f"walters:{i}",
-                "source": "walters",
-                "source_id": str(i),
-                "name": name,
-                "nationality": nationality,
-                "birth_year": birth,
-                "death_year": None,
-                "url": None,
-            }
-            for i, (name, nationality, birth) in enumerate(rows, start=1)
-        ],
-        schema={name: AGENT_SCHEMA[name] for name in AGENT_COLUMNS},
-    ).lazy()
+    return (
+        pl.DataFrame(
+            [
+                {
+                    "agent_key": f"walters:{i}",
+                    "source": "walters",
+                    "source_id": str(i),
+                    "name": name,
+                    "nationality": nationality,
+                    "birth_year": birth,
+                    "death_year": None,
+                    "url": None,
+                }
+                for i, (name, nationality, birth) in enumerate(rows, start=1)
+            ],
+            schema={name: AGENT_SCHEMA[name] for name in AGENT_COLUMNS},
+        )
+        .lazy()
+        .pipe(type_agents)
+        .select(*AGENT_COLUMNS, "agent_type")
+    )  # typed as the clean stage does
 
 
 def _links(*rows: tuple[str, str]) -> pl.LazyFrame:
@@ -146,7 +152,7 @@ def test_json_text_leaves_absent_parts_out_and_escapes_text() -> None:
     ]
 
 
-def test_person_or_group_by_name_culture_and_workshop_role() -> None:
+def test_linked_art_class_follows_the_agent_type_and_an_anonymous_maker_is_no_actor() -> None:
     agents = _agents(
         ("Workshop of Guercino", None, None),
         ("Sèvres Porcelain Manufactory", "French", None),
@@ -154,11 +160,16 @@ def test_person_or_group_by_name_culture_and_workshop_role() -> None:
         ("Etruscan", None, None),
         ("Follower of Pieter Snayers", None, None),
         ("Riza 'Abbasi", "Persian", 1565),
-        ("Huaud", None, None),
+        ("Unknown", None, None),
     )
-    links = _links(("walters:7", "Workshop"))
-    typed = with_agent_types(agents, links).collect()
-    assert typed["la_type"].to_list() == ["Group", "Group", "Group", "Group", "Person", "Person", "Group"]
+    typed = with_agent_types(agents).collect()
+    assert typed["agent_type"].to_list() == [
+        "group", "group", "group", "culture", "person", "person", "anonymous"
+    ]  # fmt: skip
+    assert typed["la_type"].to_list() == ["Group", "Group", "Group", "Group", "Person", "Person", None]
+    links = _links(("walters:6", "Artist"), ("walters:7", "Artist"))
+    (document,) = _documents(linked_art_objects(_objects(), links, agents, _images(), base_url=BASE))
+    assert [a["_label"] for a in document["produced_by"]["carried_out_by"]] == ["Riza 'Abbasi"]
 
 
 def test_people_documents_validate_with_birth_nationality_and_no_nulls() -> None:
