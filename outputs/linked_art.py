@@ -149,10 +149,10 @@ def _credits(object_agents: pl.LazyFrame, typed_agents: pl.LazyFrame, base_url: 
 
     Narrow values, not JSON: the aggregation holds every object's list until it ends, so the text
     is built after the join (``_production_parts``)."""
-    agent_id = entity_id(base_url, "agent", pl.col("source"), pl.col("source_id"))
+    agent_id = identity_id(base_url, pl.col("identity_key"))
     return (
         object_agents.join(
-            typed_agents.select("agent_key", "source", "source_id", "name", "la_type").drop_nulls("la_type"),
+            typed_agents.select("agent_key", "identity_key", "name", "la_type").drop_nulls("la_type"),
             on="agent_key",
             how="inner",
         )
@@ -350,12 +350,44 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
     return rows.select("object_key", "source", document=document)
 
 
-def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
-    """One Person or Group per agent (columns ``agent_key``, ``source``, ``la_type``, ``document``),
-    in the agents table's order: names, birth and death (a Group's formation and dissolution),
-    nationality as a statement (no nationality vocabulary id is pinned), the museum's page."""
+def identity_id(base_url: str, identity_key: pl.Expr) -> pl.Expr:
+    """``{base}/agent/{source}/{source_id}`` of the identity's key (its smallest agent's key): the
+    one id of a maker however many museums hold it, stable while its agents are unchanged."""
+    return entity_id(
+        base_url,
+        "agent",
+        identity_key.str.extract(r"^([^:]+):", 1),
+        identity_key.str.extract(r"^[^:]+:(.*)$", 1),
+    )
+
+
+def _equivalents(agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
+    """Per identity_key: ``equivalent``, each museum's record of the maker (its page where the
+    museum gives one, else the agent's id here), labelled with the museum's name and title."""
+    record = pl.coalesce(pl.col("url"), entity_id(base_url, "agent", pl.col("source"), pl.col("source_id")))
+    museum = lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))
+    ref = json_object(
+        {
+            "id": value(record),
+            "type": value(pl.col("la_type")),
+            "_label": value(pl.concat_str(pl.col("name"), pl.lit(" ("), museum, pl.lit(")"))),
+        }
+    )
+    return agents.group_by("identity_key").agg(
+        equivalent=ref.sort_by("agent_key"),
+        nationality=pl.col("nationality").sort_by("agent_key").drop_nulls().first(),
+    )
+
+
+def linked_art_people(agents: pl.LazyFrame, identities: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+    """One Person or Group per identity (columns ``identity_key``, ``la_type``, ``document``), in
+    the identities' order; anonymous placeholders have none. Id from the identity key
+    (``identity_id``); the preferred name; birth and death (a Group's formation and dissolution);
+    the first nationality its museums state, as a statement (no nationality vocabulary id is
+    pinned); each museum's record as ``equivalent``. A culture is a Group (``LA_TYPES``)."""
     base = base_url.rstrip("/")
-    typed = with_agent_types(agents).drop_nulls("la_type")
+    typed = with_agent_types(identities).drop_nulls("la_type")
+    members = _equivalents(with_agent_types(agents).drop_nulls("la_type"), base)
     person = pl.col("la_type") == "Person"
 
     def event(kind: str, year: str) -> pl.Expr:
@@ -370,7 +402,7 @@ def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base
     document = json_object(
         {
             "@context": LINKED_ART_CONTEXT,
-            "id": value(entity_id(base, "agent", pl.col("source"), pl.col("source_id"))),
+            "id": value(identity_id(base, pl.col("identity_key"))),
             "type": value(pl.col("la_type")),
             "_label": value(pl.col("name")),
             "identified_by": one_item(
@@ -383,13 +415,13 @@ def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base
                 )
             ),
             "referred_to_by": one_item(nationality),
-            "subject_of": one_item(
-                _web_page(pl.col("url"), "Web page", classified=aat.WEB_PAGE, format="text/html")
-            ),
+            "equivalent": joined_array(pl.col("equivalent")),
             "born": pl.when(person).then(event("Birth", "birth_year")),
             "died": pl.when(person).then(event("Death", "death_year")),
             "formed_by": pl.when(~person).then(event("Formation", "birth_year")),
             "dissolved_by": pl.when(~person).then(event("Dissolution", "death_year")),
         }
     )
-    return typed.select("agent_key", "source", "la_type", document=document)
+    return typed.join(members, on="identity_key", how="left", maintain_order="left").select(
+        "identity_key", "la_type", document=document
+    )

@@ -18,7 +18,7 @@ from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.common import of_source
 from shared.schemas.output import output_model
 from shared.stages import ModelChecked, lake_asset
-from transforms import model
+from transforms import identities, model
 from transforms.quirks import count_by_century, count_quirks
 
 
@@ -150,11 +150,36 @@ def collection_assets(
         return model.flatten_objects(collection)
 
     @checked.asset(
+        stage="reshape",
+        model=output_model("agent_matches"),
+        check="One row per candidate pair of agents, each decided with a reason",
+    )
+    def agent_matches(context: dg.AssetExecutionContext, collection_agents: pl.LazyFrame) -> pl.LazyFrame:
+        """One row per candidate pair of agents of different museums (key agent_key, other_agent_key):
+        both names and types, the blocking key, decision (merged, kept_apart) and reason. Metadata:
+        pairs per decision."""
+        matches = identities.match_agents(collection_agents).collect()
+        decided = matches.group_by("decision").agg(pairs=pl.len()).sort("decision")
+        context.add_output_metadata({"pairs_by_decision": dg.MetadataValue.md(markdown_table(decided))})
+        return matches.lazy()
+
+    @checked.asset(
         stage="reshape", model=output_model("agents"), check="The agents table as the database expects it"
     )
-    def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
-        """One row per agent across sources (key agent_key); their issues go to record_issues."""
-        return model.flatten_agents(collection_agents)
+    def agents(collection_agents: pl.LazyFrame, agent_matches: pl.LazyFrame) -> pl.LazyFrame:
+        """One row per agent across sources (key agent_key) with its identity_key; their issues go
+        to record_issues."""
+        return model.flatten_agents(collection_agents, agent_matches)
+
+    @checked.asset(
+        stage="reshape",
+        model=output_model("agent_identities"),
+        check="One row per identity, key identity_key",
+    )
+    def agent_identities(agents: pl.LazyFrame, object_agents: pl.LazyFrame) -> pl.LazyFrame:
+        """One row per maker across museums (key identity_key): preferred name, type, years, the
+        museums and agents it gathers and its object count."""
+        return identities.describe_identities(agents, object_agents)
 
     @checked.asset(
         stage="reshape",
@@ -234,7 +259,9 @@ def collection_assets(
         collection_agents,
         collection_exhibitions,
         objects,
+        agent_matches,
         agents,
+        agent_identities,
         record_issues,
         object_agents,
         places,

@@ -27,6 +27,7 @@ from shared.issues import (
     pending_issues,
 )
 from transforms.agent_types import type_agents
+from transforms.identities import assign_identities
 from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
 from transforms.text import clean_text
@@ -271,9 +272,10 @@ def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
     )  # Not sorted: the objects' order is fixed already, and sorting wide rows would hold them all.
 
 
-def flatten_agents(agents: pl.LazyFrame) -> pl.LazyFrame:
-    """``agents``: one row per agent, key ``agent_key``; their issues go to ``record_issues``."""
-    return agents.drop(ISSUES)
+def flatten_agents(agents: pl.LazyFrame, matches: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents``: one row per agent, key ``agent_key``, with its ``identity_key`` from the merged
+    pairs of ``matches`` (``transforms.identities``); their issues go to ``record_issues``."""
+    return assign_identities(agents.drop(ISSUES), matches)
 
 
 def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:
