@@ -89,8 +89,13 @@ def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> 
     where a rule had to guess. ``vocabulary`` (a column ``nationality``) holds the nationalities the
     museum writes; by default those of ``lf`` itself."""
     have = lf.collect_schema()
-    optional = {"sort_name": pl.String, "nationality": pl.String, "gender": pl.String}
-    optional |= {c: pl.Int32 for c in ("birth_year", "death_year", "active_start_year", "active_end_year")}
+    year_columns = ("birth_year", "death_year", "active_start_year", "active_end_year")
+    optional: dict[str, type[pl.DataType]] = {
+        "sort_name": pl.String,
+        "nationality": pl.String,
+        "gender": pl.String,
+    }
+    optional |= dict.fromkeys(year_columns, pl.Int32)
     added = [c for c in optional if c not in have]
     lf = lf.with_columns(pl.lit(None, optional[c]).alias(c) for c in added)
     words = (vocabulary if vocabulary is not None else lf).select(__nationality=_plain(pl.col("nationality")))

@@ -20,7 +20,7 @@ Three steps, each a pure function of LazyFrames:
    * names that do not agree: ``kept_apart``. Names agree when, after normalisation, they are the
      same, the same words in another order, the same with middle names on one side only (the first
      forename and surname agree), or the same initials where one side gives only initials
-     ("J.M.W. Turner"). Groups and cultures agree only on the same name;
+     ("J.M.W. Turner"; "J. Gérôme" for "Jean-Léon Gérôme": the initials given start the other's). Groups and cultures agree only on the same name;
    * generation markers that differ (the Elder and the Younger: father and son), or a marker on one
      side only without life years on both sides to confirm it: ``kept_apart``;
    * life years that differ: birth or death more than ``YEAR_TOLERANCE`` years apart where both
@@ -178,7 +178,6 @@ def _candidates(variants: pl.LazyFrame) -> pl.LazyFrame:
             (pl.col("agent_key") < pl.col("other_agent_key")) & (pl.col("source") != pl.col("other_source"))
         )
         .select("agent_key", "other_agent_key", "block", "words", "other_words", "alias", "other_alias")
-        .unique(["agent_key", "other_agent_key", "words", "other_words"])
     )
 
 
@@ -207,7 +206,13 @@ def _name_agreement(a: pl.Expr, b: pl.Expr) -> pl.Expr:
         .then(1)
         .when(same_surname & both_forenames & (fore_a.list.first() == fore_b.list.first()) & contained)
         .then(2)
-        .when(same_surname & both_forenames & only_initials & (initials_a == initials_b))
+        # "J. Gérôme" and "Jean-Léon Gérôme": the initials given start the other's.
+        .when(
+            same_surname
+            & both_forenames
+            & only_initials
+            & (initials_a.str.starts_with(initials_b) | initials_b.str.starts_with(initials_a))
+        )
         .then(3)
     )
 
@@ -442,18 +447,18 @@ def assign_identities(agents: pl.LazyFrame, matches: pl.LazyFrame) -> pl.LazyFra
             merged.select(a="other_agent_key", b="agent_key"),
         ]
     )
-    labels = (
-        pl.concat([edges.select(key="a"), edges.select(key="b")]).unique().with_columns(label=pl.col("key"))
-    )
+    # Each key is its own neighbour too, so one join per round reads the labels once: a plan that
+    # read them twice per round would double with every round.
+    keys = edges.select(key="a").unique()
+    edges = pl.concat([edges, keys.select(a="key", b="key")])
+    labels = keys.with_columns(label=pl.col("key"))
     for _ in range(_PROPAGATIONS):
         # Each key takes the smallest label among itself and its neighbours.
-        neighbours = (
+        labels = (
             edges.join(labels, left_on="b", right_on="key")
             .group_by("a")
-            .agg(pl.col("label").min().alias("n"))
-        )
-        labels = labels.join(neighbours, left_on="key", right_on="a", how="left").select(
-            "key", label=pl.min_horizontal("label", "n")
+            .agg(pl.col("label").min())
+            .rename({"a": "key"})
         )
     return (
         agents.join(labels, left_on="agent_key", right_on="key", how="left", maintain_order="left")

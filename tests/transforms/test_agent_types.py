@@ -12,7 +12,9 @@ _YEARS = ("birth_year", "death_year", "active_start_year", "active_end_year")
 def _agents(*rows: dict) -> pl.LazyFrame:
     base = {"name": None, "sort_name": None, "nationality": None, "gender": None}
     base |= dict.fromkeys(_YEARS)
-    schema = {"name": pl.String, "sort_name": pl.String, "nationality": pl.String, "gender": pl.String}
+    schema: dict[str, type[pl.DataType]] = {
+        "name": pl.String, "sort_name": pl.String, "nationality": pl.String, "gender": pl.String
+    }  # fmt: skip
     schema |= dict.fromkeys(_YEARS, pl.Int32)
     return pl.LazyFrame([base | row for row in rows], schema=schema)
 
