@@ -1,9 +1,13 @@
 """Agent types: one small frame per rule, each museum's habits, and the guesses listed as issues."""
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
+from harvest.walters.clean import clean_walters_creators
 from shared.issues import collect_issues
+from tests.conftest import LATEST_YEAR
 from transforms.agent_types import type_agents
 
 _YEARS = ("birth_year", "death_year", "active_start_year", "active_end_year")
@@ -97,3 +101,28 @@ def test_missing_optional_columns_read_as_unknown() -> None:
     out = pl.LazyFrame({"name": ["Unknown", "Chelsea Porcelain Factory"]}).pipe(type_agents).collect()
     assert out.columns[:2] == ["name", "agent_type"]
     assert out["agent_type"].to_list() == ["anonymous", "group"]
+
+
+def test_the_walters_whole_creators_export() -> None:
+    """The Walters' nationality-only creators are cultures; its makers stay persons and groups."""
+    raw = pl.read_csv(Path("harvest/walters/data/creators.csv.gz"), infer_schema=False).lazy()
+    out = clean_walters_creators(raw, latest_year=LATEST_YEAR).collect()
+    kind = dict(out.select("name", "agent_type").iter_rows())
+    cultures = [
+        "Egyptian",
+        "Japanese",
+        "French",
+        "German",
+        "Greek",
+        "Roman",
+        "Chinese",
+        "Venetian",
+        "Byzantine",
+    ]
+    assert {name: kind[name] for name in cultures} == dict.fromkeys(cultures, "culture")
+    assert kind["Anonymous"] == kind["Unknown"] == "anonymous"
+    assert kind["Sèvres Porcelain Manufactory"] == kind["Tiffany Studios"] == "group"
+    assert kind["Master of the Castles"] == kind["Riza 'Abbasi"] == kind["Utagawa Kuniyoshi"] == "person"
+    counts = out.group_by("agent_type").len()
+    persons = counts.filter(pl.col("agent_type") == "person")["len"].item()
+    assert persons / out.height > 0.9  # most of the Walters' creators are people
