@@ -98,12 +98,14 @@ def linked_art_objects_export(lakehouse: Lakehouse, public_ids: PublicIds, targe
 
 
 def linked_art_people_export(lakehouse: Lakehouse, public_ids: PublicIds, target: Path) -> Built:
-    """Linked Art ($DATA_DIR/exports/linked-art/people.ndjson): one Person or Group per agent, id
-    {PUBLIC_BASE_URL}/agent/{source}/{source_id}: name, birth and death, nationality, web page."""
-    agents, object_agents = _scan(lakehouse, "agents", "object_agents")
-    documents = linked_art_people(agents, object_agents, base_url=public_ids.base_url)
+    """Linked Art ($DATA_DIR/exports/linked-art/people.ndjson): one Person or Group per identity (a
+    maker across museums; anonymous placeholders have none), id {PUBLIC_BASE_URL}/agent/{source}/
+    {source_id} of its identity_key: name, birth and death, nationality, each museum's record as
+    equivalent."""
+    agents, identities = _scan(lakehouse, "agents", "agent_identities")
+    documents = linked_art_people(agents, identities, base_url=public_ids.base_url)
     metadata, results = write_checked("linked_art_people", target, _sink(documents), checks.PEOPLE_CHECKS)
-    groups = with_agent_types(agents, object_agents).filter(pl.col("la_type") == "Group")
+    groups = with_agent_types(identities).filter(pl.col("la_type") == "Group")
     metadata["groups"] = dg.MetadataValue.int(groups.select(pl.len()).collect().item())
     return metadata, results
 
@@ -152,7 +154,7 @@ EXPORTS = (
     Export(
         "linked_art_people",
         LINKED_ART_PEOPLE,
-        ("agents", "object_agents"),
+        ("agents", "agent_identities"),
         checks.PEOPLE_CHECKS,
         linked_art_people_export,
     ),

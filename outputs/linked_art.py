@@ -31,17 +31,11 @@ IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presenta
 # The current owner of each source's objects: the registered museums' titles.
 MUSEUMS = {museum.name: museum.title for museum in REGISTERED}
 
-# An agent is a Group when its name says it is several people or a firm: a workshop, school,
-# circle, studio, manufactory, factory, company, family, atelier, brothers, "X and Y" or "X & Co".
-# A culture credited as maker ("Etruscan", "Milanese", "Netherlandish") is a Group too: a single
-# capitalised word with a demonym's ending and no life dates. That reads a few one-word art names
-# as cultures (in the Walters sample: Ebine, Yoshimine, Gyokuzan, Basavan, of 4,107 agents).
-# "Follower of X" stays a Person (one unnamed individual), as does every other name.
-GROUP_NAME = (
-    r"(?i)\b(workshops?|school|circle|studios?|manufactory|factory|company|co\.?|family|atelier|brothers)\b|&"
-)
-CULTURE_NAME = r"^[A-Z][a-z]+(?:ian|ean|an|ese|ic|ish|ine|ite)$"
-GROUP_ROLES = ("Workshop",)
+# An agent's Linked Art class follows its type in the model (transforms.agent_types): a person is
+# a Person; a group, and a culture credited as maker ("Etruscan", "British School"), a Group (a
+# culture stands for its people, never one Person). An anonymous placeholder ("Unknown") is no
+# actor at all: Linked Art leaves an unknown maker out of ``carried_out_by``.
+LA_TYPES = {"person": "Person", "group": "Group", "culture": "Group"}
 
 
 def type_ref(term: aat.Term, *, meta: aat.Term | None = None) -> dict[str, object]:
@@ -140,28 +134,10 @@ def _dimension(cm: pl.Expr, term: aat.Term) -> pl.Expr:
     return pl.when(cm.is_not_null()).then(dimension)
 
 
-def with_agent_types(agents: pl.LazyFrame, object_agents: pl.LazyFrame) -> pl.LazyFrame:
-    """``agents`` with ``la_type``: ``Group`` for an agent whose name matches ``GROUP_NAME``, whose
-    name matches ``CULTURE_NAME`` and who has no birth or death year, or that some object credits in
-    a role of ``GROUP_ROLES`` (a workshop); ``Person`` for every other."""
-    in_group_role = (
-        object_agents.filter(pl.col("role").is_in(GROUP_ROLES))
-        .select("agent_key", group_role=pl.lit(True))
-        .unique("agent_key")
-    )
-    return agents.join(in_group_role, on="agent_key", how="left", maintain_order="left").with_columns(
-        la_type=pl.when(
-            pl.col("name").str.contains(GROUP_NAME)
-            | (
-                pl.col("name").str.contains(CULTURE_NAME)
-                & pl.col("birth_year").is_null()
-                & pl.col("death_year").is_null()
-            )
-            | pl.col("group_role").fill_null(False)
-        )
-        .then(pl.lit("Group"))
-        .otherwise(pl.lit("Person"))
-    )
+def with_agent_types(agents: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents`` with ``la_type`` from ``agent_type`` (``LA_TYPES``): Person or Group; null for an
+    anonymous placeholder, which is no actor."""
+    return agents.with_columns(la_type=lookup(pl.col("agent_type"), LA_TYPES, default=None))
 
 
 def _agent_ref(agent_id: pl.Expr, la_type: pl.Expr, name: pl.Expr) -> pl.Expr:
@@ -173,10 +149,10 @@ def _credits(object_agents: pl.LazyFrame, typed_agents: pl.LazyFrame, base_url: 
 
     Narrow values, not JSON: the aggregation holds every object's list until it ends, so the text
     is built after the join (``_production_parts``)."""
-    agent_id = entity_id(base_url, "agent", pl.col("source"), pl.col("source_id"))
+    agent_id = identity_id(base_url, pl.col("identity_key"))
     return (
         object_agents.join(
-            typed_agents.select("agent_key", "source", "source_id", "name", "la_type"),
+            typed_agents.select("agent_key", "identity_key", "name", "la_type").drop_nulls("la_type"),
             on="agent_key",
             how="inner",
         )
@@ -244,8 +220,8 @@ def object_links(
     ``sized_images`` (narrow values; ``object_documents`` turns them into JSON).
 
     With ``object_keys`` (a column ``object_key``), only those objects' rows: the aggregation then
-    holds only theirs. An agent's type still comes from every object's credits."""
-    typed_agents = with_agent_types(agents, object_agents)
+    holds only theirs. Anonymous placeholders are left out: the object's maker is unknown."""
+    typed_agents = with_agent_types(agents)
     if object_keys is not None:
         object_agents = object_agents.join(object_keys, on="object_key", how="semi")
         images = images.join(object_keys, on="object_key", how="semi")
@@ -374,12 +350,44 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
     return rows.select("object_key", "source", document=document)
 
 
-def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
-    """One Person or Group per agent (columns ``agent_key``, ``source``, ``la_type``, ``document``),
-    in the agents table's order: names, birth and death (a Group's formation and dissolution),
-    nationality as a statement (no nationality vocabulary id is pinned), the museum's page."""
+def identity_id(base_url: str, identity_key: pl.Expr) -> pl.Expr:
+    """``{base}/agent/{source}/{source_id}`` of the identity's key (its smallest agent's key): the
+    one id of a maker however many museums hold it, stable while its agents are unchanged."""
+    return entity_id(
+        base_url,
+        "agent",
+        identity_key.str.extract(r"^([^:]+):", 1),
+        identity_key.str.extract(r"^[^:]+:(.*)$", 1),
+    )
+
+
+def _equivalents(agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
+    """Per identity_key: ``equivalent``, each museum's record of the maker (its page where the
+    museum gives one, else the agent's id here), labelled with the museum's name and title."""
+    record = pl.coalesce(pl.col("url"), entity_id(base_url, "agent", pl.col("source"), pl.col("source_id")))
+    museum = lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))
+    ref = json_object(
+        {
+            "id": value(record),
+            "type": value(pl.col("la_type")),
+            "_label": value(pl.concat_str(pl.col("name"), pl.lit(" ("), museum, pl.lit(")"))),
+        }
+    )
+    return agents.group_by("identity_key").agg(
+        equivalent=ref.sort_by("agent_key"),
+        nationality=pl.col("nationality").sort_by("agent_key").drop_nulls().first(),
+    )
+
+
+def linked_art_people(agents: pl.LazyFrame, identities: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+    """One Person or Group per identity (columns ``identity_key``, ``la_type``, ``document``), in
+    the identities' order; anonymous placeholders have none. Id from the identity key
+    (``identity_id``); the preferred name; birth and death (a Group's formation and dissolution);
+    the first nationality its museums state, as a statement (no nationality vocabulary id is
+    pinned); each museum's record as ``equivalent``. A culture is a Group (``LA_TYPES``)."""
     base = base_url.rstrip("/")
-    typed = with_agent_types(agents, object_agents)
+    typed = with_agent_types(identities).drop_nulls("la_type")
+    members = _equivalents(with_agent_types(agents).drop_nulls("la_type"), base)
     person = pl.col("la_type") == "Person"
 
     def event(kind: str, year: str) -> pl.Expr:
@@ -394,7 +402,7 @@ def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base
     document = json_object(
         {
             "@context": LINKED_ART_CONTEXT,
-            "id": value(entity_id(base, "agent", pl.col("source"), pl.col("source_id"))),
+            "id": value(identity_id(base, pl.col("identity_key"))),
             "type": value(pl.col("la_type")),
             "_label": value(pl.col("name")),
             "identified_by": one_item(
@@ -407,13 +415,13 @@ def linked_art_people(agents: pl.LazyFrame, object_agents: pl.LazyFrame, *, base
                 )
             ),
             "referred_to_by": one_item(nationality),
-            "subject_of": one_item(
-                _web_page(pl.col("url"), "Web page", classified=aat.WEB_PAGE, format="text/html")
-            ),
+            "equivalent": joined_array(pl.col("equivalent")),
             "born": pl.when(person).then(event("Birth", "birth_year")),
             "died": pl.when(person).then(event("Death", "death_year")),
             "formed_by": pl.when(~person).then(event("Formation", "birth_year")),
             "dissolved_by": pl.when(~person).then(event("Dissolution", "death_year")),
         }
     )
-    return typed.select("agent_key", "source", "la_type", document=document)
+    return typed.join(members, on="identity_key", how="left", maintain_order="left").select(
+        "identity_key", "la_type", document=document
+    )

@@ -36,17 +36,20 @@ FROM objects
 GROUP BY ALL
 ORDER BY source, department;
 
--- Who made the most objects?
+-- Whose work do we hold most of? Makers (persons and groups, never a culture or a placeholder)
+-- across museums: one row per identity, its objects counted once however many museums hold them.
 CREATE VIEW top_creators AS
-SELECT
-    a.agent_key,
-    a.source,
-    a.name,
-    count(DISTINCT oa.object_key) AS objects
-FROM agents AS a
-JOIN object_agents AS oa USING (agent_key)
-GROUP BY ALL
-ORDER BY objects DESC, a.agent_key;
+SELECT identity_key, name, agent_type, museums, objects, birth_year, death_year, agent_keys
+FROM agent_identities
+WHERE agent_type IN ('person', 'group') AND objects > 0
+ORDER BY objects DESC, identity_key;
+
+-- Which makers does more than one museum hold? One row per identity, most museums first.
+CREATE VIEW makers_across_museums AS
+SELECT identity_key, name, agent_type, museums, museum_count, agent_keys, objects, birth_year, death_year
+FROM agent_identities
+WHERE museum_count > 1
+ORDER BY museum_count DESC, objects DESC, identity_key;
 
 -- How well dated is each source?
 CREATE VIEW date_coverage_by_source AS

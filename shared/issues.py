@@ -86,6 +86,12 @@ DUPLICATE_KEY = Rule(
     "(the one with the most values, then the first by content)",
 )
 UNREADABLE_VALUE = Rule("unreadable_value", "a value that cannot be read as its field's type")
+# transforms.agent_types: a kind read from a name's shape alone, for a curator to confirm.
+AGENT_TYPE_GUESSED = Rule(
+    "agent_type_guessed",
+    "the kind of maker (person, group, culture, anonymous) was guessed from the name alone",
+    max_share=1.0,
+)
 
 RULES = {
     rule.name: rule
@@ -98,6 +104,7 @@ RULES = {
         BLANK_TITLE,
         DUPLICATE_KEY,
         UNREADABLE_VALUE,
+        AGENT_TYPE_GUESSED,
     )
 }
 

@@ -19,7 +19,7 @@ from shared.metadata import completeness_chart, issue_metadata, markdown_table, 
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.common import of_source
 from shared.stages import checked_asset, lake_asset, table_asset
-from transforms import model
+from transforms import identities, model
 from transforms.quirks import count_by_century, count_quirks
 
 
@@ -153,10 +153,28 @@ def collection_assets(
             },
         )
 
+    @table_asset("agent_matches", check="One row per candidate pair of agents, each decided with a reason")
+    def agent_matches(collection_agents: pl.LazyFrame) -> dg.Output[pl.LazyFrame]:
+        """One row per candidate pair of agents of different museums (key agent_key, other_agent_key):
+        both names and types, the blocking key, decision (merged, kept_apart) and reason. Metadata:
+        pairs per decision."""
+        matches = identities.match_agents(collection_agents).collect()
+        decided = matches.group_by("decision").agg(pairs=pl.len()).sort("decision")
+        return dg.Output(
+            matches.lazy(), metadata={"pairs_by_decision": dg.MetadataValue.md(markdown_table(decided))}
+        )
+
     @table_asset("agents")
-    def agents(collection_agents: pl.LazyFrame) -> pl.LazyFrame:
-        """One row per agent across sources (key agent_key); their issues go to record_issues."""
-        return model.flatten_agents(collection_agents)
+    def agents(collection_agents: pl.LazyFrame, agent_matches: pl.LazyFrame) -> pl.LazyFrame:
+        """One row per agent across sources (key agent_key) with its identity_key; their issues go
+        to record_issues."""
+        return model.flatten_agents(collection_agents, agent_matches)
+
+    @table_asset("agent_identities", check="One row per identity, key identity_key")
+    def agent_identities(agents: pl.LazyFrame, object_agents: pl.LazyFrame) -> pl.LazyFrame:
+        """One row per maker across museums (key identity_key): preferred name, type, years, the
+        museums and agents it gathers and its object count."""
+        return identities.describe_identities(agents, object_agents)
 
     @table_asset("record_issues", check="One row per record, field and rule handled", ins=collection_objects)
     def record_issues(collection_agents: pl.LazyFrame, **objects: pl.LazyFrame) -> dg.Output[pl.LazyFrame]:
@@ -233,7 +251,9 @@ def collection_assets(
         collection_agents,
         collection_exhibitions,
         objects,
+        agent_matches,
         agents,
+        agent_identities,
         record_issues,
         object_agents,
         places,

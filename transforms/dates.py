@@ -45,7 +45,8 @@ Rules:
   source's field (``text``, ``begin``, ``end``): ``implausible_year`` (a structured or text year out
   of range), ``year_contradicted_by_text`` (each structured year outside the text's range),
   ``begin_after_end``; the action is ``replaced`` when the text's years were used, else ``nulled``.
-- Centuries count from year 1: 15th century = 1401-1500; 5th century BC = -500..-401; 2nd millennium
+- The one convention for periods, objects' and agents' alike (``parse_period`` reads an agent's
+  "active 15th century" with the same grammar): centuries count from year 1: 15th century = 1401-1500; 5th century BC = -500..-401; 2nd millennium
   BC = -2000..-1001. "early"/"mid"/"late" are the first/middle/last third of the span (early 15th
   century = 1401-1433), "first/second half" and "1st..4th quarter" likewise. "1800s" is 1800-1899.
 - "ca." does not widen the years; it only sets ``date_uncertain``.
@@ -155,6 +156,25 @@ def _parse_each(lf: pl.LazyFrame, *, text: str, begin: str, end: str, latest_yea
     )
     temporary = [_PARTS, _UNCERTAIN, _HIJRI, _START, _END, _PRECISIONS, _BEGIN_S, _END_S]
     return lf.with_columns(**_resolve(begin=begin, end=end, latest_year=latest_year)).drop(temporary)
+
+
+def parse_period(lf: pl.LazyFrame, *, text: str, start: str, end: str) -> pl.LazyFrame:
+    """Add ``start`` and ``end`` (Int32, negative for BCE; null without a date) read from the
+    period in column ``text`` ("early 16th century", "1870s", "1738-49", "470-425 BC", "1565") by
+    the objects' grammar (``transforms.date_text``) and convention (module docstring): one parser
+    for objects' dates and agents' active periods. Hedges are ignored, only the first ";"-part
+    counts, and no structured years are consulted. Rows and their order are kept."""
+    column = f"{_TMP}period"
+    norm = date_text.normalise_text(pl.col(text))
+    segment = date_text.strip_dual_dates(date_text.strip_hedges(norm)).str.split(";").list.first()
+    # Each step in a column of its own, as in `_parse_each`.
+    lf = lf.with_columns(date_text.match_segment(date_text.prepare_segment(segment)).alias(column))
+    for step in date_text.STEPS:
+        lf = lf.with_columns(step(pl.col(column)).alias(column))
+    years = pl.col(column).struct
+    return lf.with_columns(
+        years.field("start").cast(pl.Int32).alias(start), years.field("end").cast(pl.Int32).alias(end)
+    ).drop(column)
 
 
 def _text_precision() -> pl.Expr:

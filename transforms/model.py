@@ -28,6 +28,8 @@ from shared.issues import (
     issue_rows,
     pending_issues,
 )
+from transforms.agent_types import type_agents
+from transforms.identities import assign_identities
 from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
 from transforms.text import clean_text
@@ -124,6 +126,8 @@ AGENT_SCHEMA = pl.Schema(
         "source_id": pl.String,
         "name": pl.String,
         "sort_name": pl.String,
+        # person, group, culture or anonymous (transforms.agent_types)
+        "agent_type": pl.String,
         "nationality": pl.String,
         "birth_year": pl.Int32,
         "death_year": pl.Int32,
@@ -253,6 +257,7 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year:
     """Every agent an object names: the sources' exports, plus one built from the object record
     (``in_source_export`` false) for each creator the export lacks, so no reference dangles.
     ``latest_year`` bounds the plausible life years (``transforms.people.parse_life_dates``)."""
+    agents = agents.pipe(conform_to, AGENT_SCHEMA)
     missing = (
         creator_links(objects)
         .join(agents.select("agent_key"), on="agent_key", how="anti")
@@ -274,9 +279,11 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year:
             pending_issues(),
             in_source_export=pl.lit(False),
         )
+        # Typed by the shared rules, with the nationalities every museum's agents name.
+        .pipe(type_agents, vocabulary=agents.select("nationality"))
         .pipe(conform_to, AGENT_SCHEMA)
     )
-    return pl.concat([agents.pipe(conform_to, AGENT_SCHEMA), missing]).sort("agent_key")
+    return pl.concat([agents, missing]).sort("agent_key")
 
 
 # --- reshape ------------------------------------------------------------------------------------
@@ -294,9 +301,10 @@ def flatten_objects(objects: pl.LazyFrame) -> pl.LazyFrame:
     )  # Not sorted: the objects' order is fixed already, and sorting wide rows would hold them all.
 
 
-def flatten_agents(agents: pl.LazyFrame) -> pl.LazyFrame:
-    """``agents``: one row per agent, key ``agent_key``; their issues go to ``record_issues``."""
-    return agents.drop(ISSUES)
+def flatten_agents(agents: pl.LazyFrame, matches: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents``: one row per agent, key ``agent_key``, with its ``identity_key`` from the merged
+    pairs of ``matches`` (``transforms.identities``); their issues go to ``record_issues``."""
+    return assign_identities(agents.drop(ISSUES), matches)
 
 
 def link_object_agents(objects: pl.LazyFrame) -> pl.LazyFrame:

@@ -35,10 +35,9 @@ Rules:
      negative years) is read as written;
    * Hijri dates are dropped in favour of their AD equivalent: "died 898 AH/AD 1492" is 1492;
    * an abbreviated end year takes the start's century: "active 1738-49" is 1738..1749;
-   * centuries to their bounds: the Nth century AD is (N-1)00..(N-1)99 and the Nth century BC is
-     -N00..-(N-1)01; "early/mid/late" are the thirds (+0..33, +33..66, +66..99), "1st/2nd half" and
-     "1st..4th quarter" likewise; ranges take the start of the first and the end of the last part
-     ("late 18th-early 19th century" is 1766..1833); a decade "1870s" is 1870..1879.
+   * periods ("19th century", "early 16th century", "1870s", "1738-49") are read by the objects'
+     parser (``transforms.dates.parse_period``), with its one convention for centuries and decades
+     (``transforms.dates``: the 15th century is 1401-1500).
 
 Not handled (left null): reign titles ("King of France 1830-1848"), "until 1890", garbled ranges
 ("1596/1597 7-1660"), written-out years, and places inside the bracket other than as nationality
@@ -48,7 +47,7 @@ Not handled (left null): reign titles ("King of France 1830-1848"), "until 1890"
 import polars as pl
 
 from shared.issues import IMPLAUSIBLE_YEAR, NULLED, issue, plausible_year, with_issues
-from shared.lookup import lookup
+from transforms.dates import parse_period
 from transforms.text import clean_text
 
 OUTPUT_COLUMNS = (
@@ -77,14 +76,6 @@ _ACTIVE_WORD = (
 # A year with optional era, once the text is normalised: "1565", "-255", "470 bc", "17 ad".
 _YEAR = r"(-?\d{1,4})(?: (bc|ad))?"
 _RANGE = rf"^(?:{_YEAR})?-(?:{_YEAR}|present)?$"
-_QUALIFIER = r"(early|mid|late|h[12]|q[1-4])"
-_CENTURY = (
-    rf"^(?:{_QUALIFIER} )?(?:{_QUALIFIER} )?(\d{{1,2}})(?:st|nd|rd|th) (?:century )?"
-    rf"(?:(?:{_QUALIFIER} )?(\d{{1,2}})(?:st|nd|rd|th) )?century(?: (bc|ad))?"
-)
-# Offsets from a century's first year for each part of it.
-_PART_START = {"early": 0, "mid": 33, "late": 66, "h1": 0, "h2": 50, "q1": 0, "q2": 25, "q3": 50, "q4": 75}
-_PART_END = {"early": 33, "mid": 66, "late": 99, "h1": 49, "h2": 99, "q1": 24, "q2": 49, "q3": 74, "q4": 99}
 
 
 def split_display_name(expr: pl.Expr) -> pl.Expr:
@@ -172,46 +163,6 @@ def _year_range(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     )
 
 
-def _century_range(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Bounds of "early 16th century", "late 18th-early 19th century", "2nd half 1st century bc"."""
-    t = (
-        text.str.replace_all(r"\b(?:1st|first) half\b", "h1")
-        .str.replace_all(r"\b(?:2nd|second) half\b", "h2")
-        .str.replace_all(r"\b([1-4])(?:st|nd|rd|th) quarter(?: of the)?\b", "q${1}")
-        .str.replace_all(r"-|\band\b", " ")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
-    g = t.str.extract_groups(_CENTURY)
-    first_part, second_part, first_century = g.struct.field("1"), g.struct.field("2"), g.struct.field("3")
-    last_part, last_century = g.struct.field("4"), g.struct.field("5")
-    is_bc = g.struct.field("6") == "bc"
-    start_century = first_century.cast(pl.Int32)
-    end_century = pl.coalesce(last_century, first_century).cast(pl.Int32)
-    # "mid-late 19th": start from the first part named, end from the last part named.
-    end_part = (
-        pl.when(last_century.is_not_null()).then(last_part).otherwise(pl.coalesce(second_part, first_part))
-    )
-
-    def century_base(century: pl.Expr) -> pl.Expr:
-        return pl.when(is_bc).then(-century * 100).otherwise((century - 1) * 100)
-
-    start_offset = lookup(first_part, _PART_START, default=0, dtype=pl.Int32)
-    end_offset = lookup(end_part, _PART_END, default=99, dtype=pl.Int32)
-    return century_base(start_century) + start_offset, century_base(end_century) + end_offset
-
-
-def _period(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Start and end of an activity clause: century, decade ("1870s"), range or single year."""
-    century_start, century_end = _century_range(text)
-    decade = text.str.extract(r"^(\d{3}0)'?s$", 1).cast(pl.Int32)
-    range_start, range_end = _year_range(text)
-    return (
-        pl.coalesce(century_start, decade, range_start),
-        pl.coalesce(century_end, decade + 9, range_end),
-    )
-
-
 def parse_life_dates(lf: pl.LazyFrame, *, display: str, latest_year: int) -> pl.LazyFrame:
     """Add display_name, nationality (String) and birth_year, death_year, active_start_year,
     active_end_year (Int32, negative for BC, null when the text gives none).
@@ -233,12 +184,13 @@ def parse_life_dates(lf: pl.LazyFrame, *, display: str, latest_year: int) -> pl.
         "born": _clause(dates, r"born|b\.|baptized"),
         "died": _clause(dates, r"died in|died|d\."),
         # Activity: an "active ..." clause, else a bare century or decade, else a bare single year.
+        # ("15th and early 16th century" is a range to the period parser: "15th-early 16th century".)
         "active": pl.coalesce(
             pl.when(active_clause.str.len_chars() > 0).then(active_clause),
-            dates.str.extract(r"(?:^|, )((?:early|mid|late|h[12]|q[1-4]|\d)[^,]*century[^,]*)", 1),
+            dates.str.extract(r"(?:^|, )((?:early|mid|late|\d)[^,]*century[^,]*)", 1),
             dates.str.extract(r"(?:^|, )(\d{3}0'?s)(?:,|$)", 1),
             dates.str.extract(r"(?:^|, )(\d{1,4}(?: bc| ad)?)(?:,|$)", 1),
-        ),
+        ).str.replace_all(r"\band\b", "-"),
         # Open-ended activity: "active from 1389", "first active 1700", "founded 1756", "est. 1842".
         "open_ended": dates.str.contains(r"(?:^|, )(?:active (?:from|beginning)|first active|founded|est\.)"),
     }
@@ -246,7 +198,9 @@ def parse_life_dates(lf: pl.LazyFrame, *, display: str, latest_year: int) -> pl.
     lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in clauses.items())
 
     life_start, life_end = _year_range(pl.col(tmp["life"]))
-    active_start, active_end = _period(pl.col(tmp["active"]))
+    tmp |= {name: f"__people_{name}" for name in ("active_start", "active_end")}
+    lf = parse_period(lf, text=tmp["active"], start=tmp["active_start"], end=tmp["active_end"])
+    active_start, active_end = pl.col(tmp["active_start"]), pl.col(tmp["active_end"])
     years = {
         "birth_year": pl.coalesce(_first_year(pl.col(tmp["born"])), life_start).cast(pl.Int32),
         "death_year": pl.coalesce(_first_year(pl.col(tmp["died"])), life_end).cast(pl.Int32),

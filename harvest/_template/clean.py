@@ -3,6 +3,7 @@
 import polars as pl
 
 from shared.issues import pending_issues, plausible_or_null
+from transforms.agent_types import type_agents
 from transforms.dates import parse_dates
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA, conform_to, identity, source_key, titled
 from transforms.text import clean_label, clean_text
@@ -40,13 +41,17 @@ def clean_agents(raw: pl.LazyFrame, *, source: str, latest_year: int) -> pl.Lazy
     """One row per agent (key ``agent_key``); years beyond the plausible range nulled, in ``issues``."""
     born, born_issue = plausible_or_null(pl.col("born"), "born", latest_year=latest_year)
     died, died_issue = plausible_or_null(pl.col("died"), "died", latest_year=latest_year)
-    return raw.select(
-        pending_issues(),
-        born_issue,
-        died_issue,
-        **identity(source, "id", key="agent_key"),
-        name=clean_text(pl.col("name")),
-        birth_year=born,
-        death_year=died,
-        in_source_export=pl.lit(True),
-    ).pipe(conform_to, AGENT_SCHEMA)
+    return (
+        raw.select(
+            pending_issues(),
+            born_issue,
+            died_issue,
+            **identity(source, "id", key="agent_key"),
+            name=clean_text(pl.col("name")),
+            birth_year=born,
+            death_year=died,
+            in_source_export=pl.lit(True),
+        )
+        .pipe(type_agents)
+        .pipe(conform_to, AGENT_SCHEMA)
+    )

@@ -14,6 +14,7 @@ from shared.issues import (
     plausible_or_null,
     with_issues,
 )
+from transforms.agent_types import type_agents
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
 from transforms.lists import distinct_elements
@@ -167,15 +168,19 @@ def clean_artic_agents(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     listed in ``issues``."""
     birth_year, birth_issue = plausible_or_null(pl.col("birth_date"), "birth_date", latest_year=latest_year)
     death_year, death_issue = plausible_or_null(pl.col("death_date"), "death_date", latest_year=latest_year)
-    return raw.select(
-        birth_issue,
-        death_issue,
-        **identity(SOURCE, "id", key="agent_key"),
-        name=clean_text(pl.col("title")),
-        sort_name=clean_text(pl.col("sort_title")),
-        birth_year=birth_year,
-        death_year=death_year,
-        biography=clean_text(pl.col("description")),
-        url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
-        in_source_export=pl.lit(True),
-    ).pipe(conform_to, AGENT_SCHEMA)
+    return (
+        raw.select(
+            birth_issue,
+            death_issue,
+            **identity(SOURCE, "id", key="agent_key"),
+            name=clean_text(pl.col("title")),
+            sort_name=clean_text(pl.col("sort_title")),
+            birth_year=birth_year,
+            death_year=death_year,
+            biography=clean_text(pl.col("description")),
+            url=pl.concat_str(pl.lit("https://www.artic.edu/artists/"), pl.col("id").cast(pl.String)),
+            in_source_export=pl.lit(True),
+        )
+        .pipe(type_agents)
+        .pipe(conform_to, AGENT_SCHEMA)
+    )

@@ -10,6 +10,7 @@ years are the structured ones, else read from the ``date`` text ("born 1935").
 import polars as pl
 
 from shared.issues import pending_issues, plausible_or_null
+from transforms.agent_types import type_agents
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
 from transforms.model import (
@@ -114,19 +115,23 @@ def clean_tate_artists(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     life = raw.with_columns(date=pl.format("({})", pl.col("date"))).pipe(
         parse_life_dates, display="date", latest_year=latest_year
     )
-    return life.select(
-        pl.col("nationality", "active_start_year", "active_end_year"),
-        pending_issues(),
-        born_issue,
-        died_issue,
-        **identity(SOURCE, "id", key="agent_key"),
-        name=clean_text(pl.col("fc")),
-        sort_name=clean_text(pl.col("mda")),
-        gender=clean_label(pl.col("gender")),
-        birth_year=pl.coalesce(born, pl.col("birth_year")),
-        death_year=pl.coalesce(died, pl.col("death_year")),
-        birth_place=clean_text(event("birth", "place").struct.field("name")),
-        death_place=clean_text(event("death", "place").struct.field("name")),
-        url=pl.col("url"),
-        in_source_export=pl.lit(True),
-    ).pipe(conform_to, AGENT_SCHEMA)
+    return (
+        life.select(
+            pl.col("nationality", "active_start_year", "active_end_year"),
+            pending_issues(),
+            born_issue,
+            died_issue,
+            **identity(SOURCE, "id", key="agent_key"),
+            name=clean_text(pl.col("fc")),
+            sort_name=clean_text(pl.col("mda")),
+            gender=clean_label(pl.col("gender")),
+            birth_year=pl.coalesce(born, pl.col("birth_year")),
+            death_year=pl.coalesce(died, pl.col("death_year")),
+            birth_place=clean_text(event("birth", "place").struct.field("name")),
+            death_place=clean_text(event("death", "place").struct.field("name")),
+            url=pl.col("url"),
+            in_source_export=pl.lit(True),
+        )
+        .pipe(type_agents)
+        .pipe(conform_to, AGENT_SCHEMA)
+    )

@@ -8,6 +8,7 @@ or agent in the shapes of ``transforms.model``; nested lists stay nested until t
 import polars as pl
 
 from shared.issues import COORDINATE_SENTINEL, NULLED, issue, pending_issues, with_issues
+from transforms.agent_types import type_agents
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
 from transforms.lists import distinct_elements
@@ -184,21 +185,25 @@ def clean_walters_creators(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFra
         .unique("creator_id", keep="first", maintain_order=True)
         .pipe(parse_life_dates, display="date", latest_year=latest_year)
     )
-    return creators.select(
-        pending_issues(),
-        **identity(SOURCE, "creator_id", key="agent_key"),
-        name=pl.coalesce(clean_text(pl.col("name")), clean_text(pl.col("sort_name"))),
-        sort_name=clean_text(pl.col("sort_name")),
-        nationality=pl.col("nationality"),
-        birth_year=pl.col("birth_year"),
-        death_year=pl.col("death_year"),
-        active_start_year=pl.col("active_start_year"),
-        active_end_year=pl.col("active_end_year"),
-        gender=clean_label(pl.col("gender")),
-        biography=clean_text(pl.col("biography")),
-        url=clean_text(pl.col("CreatorURL")),
-        in_source_export=pl.lit(True),
-    ).pipe(conform_to, AGENT_SCHEMA)
+    return (
+        creators.select(
+            pending_issues(),
+            **identity(SOURCE, "creator_id", key="agent_key"),
+            name=pl.coalesce(clean_text(pl.col("name")), clean_text(pl.col("sort_name"))),
+            sort_name=clean_text(pl.col("sort_name")),
+            nationality=pl.col("nationality"),
+            birth_year=pl.col("birth_year"),
+            death_year=pl.col("death_year"),
+            active_start_year=pl.col("active_start_year"),
+            active_end_year=pl.col("active_end_year"),
+            gender=clean_label(pl.col("gender")),
+            biography=clean_text(pl.col("biography")),
+            url=clean_text(pl.col("CreatorURL")),
+            in_source_export=pl.lit(True),
+        )
+        .pipe(type_agents)
+        .pipe(conform_to, AGENT_SCHEMA)
+    )
 
 
 def _year(column: str) -> pl.Expr:

@@ -5,6 +5,7 @@ import polars as pl
 from pandera.polars import PolarsData
 
 from shared.schemas.common import (
+    AGENT_TYPES,
     key_field,
     not_after_this_year,
     source_field,
@@ -44,6 +45,11 @@ class CleanAgents(pa.DataFrameModel):
     source: str = source_field()
     source_id: str = pa.Field(description="The museum's own id (Walters: CreatorID)")
     name: str = pa.Field(nullable=True, description="Display name")
+    agent_type: str = pa.Field(
+        isin=list(AGENT_TYPES),
+        description="person (also a notname), group (workshop, school of a master, family, firm), "
+        "culture (a culture, nationality or regional school) or anonymous (a placeholder)",
+    )
     birth_year: pl.Int32 = year_field("Year of birth, negative for BCE")
     death_year: pl.Int32 = year_field("Year of death, negative for BCE")
     in_source_export: bool = pa.Field(

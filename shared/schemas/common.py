@@ -19,6 +19,8 @@ KEY_PATTERN = r"^[a-z][a-z0-9_]*:\S+$"
 # year is read from the clock when a check runs (``not_after_this_year``), not at import: a process
 # that outlived a New Year would refuse the new year's objects.
 MIN_YEAR = EARLIEST_YEAR
+# What kind of maker an agent is (``transforms.agent_types`` decides).
+AGENT_TYPES = ("person", "group", "culture", "anonymous")
 
 
 def source_field() -> Any:

@@ -6,12 +6,14 @@ columns the database adds. Field descriptions here become the database's column 
 """
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import pandera.polars as pa
+import polars as pl
 
 from shared.issues import DROPPED, KEPT, NULLED, REPLACED, RULES
 from shared.schemas.clean import CleanObjects, CollectionAgents
-from shared.schemas.common import key_field, source_field
+from shared.schemas.common import AGENT_TYPES, key_field, source_field, year_field
 
 
 class Objects(CleanObjects):
@@ -48,6 +50,48 @@ class Agents(CollectionAgents):
     nationality: str = pa.Field(nullable=True, description="Nationality or culture, from the display string")
     birth_place: str = pa.Field(nullable=True, description="Where the agent was born, as the museum names it")
     death_place: str = pa.Field(nullable=True, description="Where the agent died, as the museum names it")
+    identity_key: str = key_field(
+        "The maker this agent is (agent_identities): shared by the agents of any museums that are the "
+        "same maker; the smallest agent_key among them, stable while they are unchanged",
+        unique=False,
+    )
+
+
+class AgentIdentities(pa.DataFrameModel):
+    """One row per identity: a maker as one collection knows it, across museums."""
+
+    identity_key: str = key_field("The smallest agent_key of the agents it gathers")
+    name: str = pa.Field(description="Preferred name: that of the member credited on most objects")
+    agent_type: str = pa.Field(isin=list(AGENT_TYPES), description="person, group, culture or anonymous")
+    birth_year: pl.Int32 = year_field("Year of birth (of formation, for a group), negative for BCE")
+    death_year: pl.Int32 = year_field("Year of death (of dissolution), negative for BCE")
+    museums: Annotated[pl.List, pl.String()] = pa.Field(description="The museums holding its agents, sorted")
+    museum_count: pl.Int32 = pa.Field(ge=1, description="How many museums hold it")
+    agent_keys: Annotated[pl.List, pl.String()] = pa.Field(description="The agents it gathers, sorted")
+    objects: pl.Int32 = pa.Field(ge=0, description="Distinct objects credited to any of its agents")
+
+    class Config:
+        strict = False
+
+
+class AgentMatches(pa.DataFrameModel):
+    """One row per candidate pair of agents of different museums: the matcher's audit trail."""
+
+    agent_key: str = key_field("The first agent (the smaller key)", unique=False)
+    other_agent_key: str = key_field("The second agent", unique=False)
+    name: str = pa.Field(nullable=True, description="The first agent's name")
+    other_name: str = pa.Field(nullable=True, description="The second agent's name")
+    agent_type: str = pa.Field(isin=list(AGENT_TYPES), description="The first agent's type")
+    other_agent_type: str = pa.Field(isin=list(AGENT_TYPES), description="The second agent's type")
+    block: str = pa.Field(
+        description="The blocking key that made them candidates: s:<surname> <initial> or w:<all words>"
+    )
+    decision: str = pa.Field(isin=["merged", "kept_apart"], description="merged (one identity) or kept_apart")
+    reason: str = pa.Field(description="Which rule decided, and the names and years it compared")
+
+    class Config:
+        strict = False
+        unique = ["agent_key", "other_agent_key"]  # noqa: RUF012 (Pandera reads a plain list)
 
 
 class ObjectAgents(pa.DataFrameModel):
@@ -109,6 +153,8 @@ class Table:
 TABLES = (
     Table("objects", ("object_key",), Objects),
     Table("agents", ("agent_key",), Agents),
+    Table("agent_identities", ("identity_key",), AgentIdentities),
+    Table("agent_matches", ("agent_key", "other_agent_key"), AgentMatches, indexed=False),
     Table("object_agents", ("object_key", "agent_key", "role"), ObjectAgents, indexed=False),
     Table("record_issues", ("record_key", "field", "rule"), RecordIssues, indexed=False),
     Table("places", ("place_key",)),

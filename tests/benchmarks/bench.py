@@ -118,16 +118,24 @@ def stage_enrich(lake: "UPath") -> None:
 
 def stage_reshape(lake: "UPath") -> None:
     from harvest.museums import MUSEUMS
-    from transforms import model
+    from transforms import identities, model
 
     def objects():
         return _collection_objects(lake)
 
     exhibitions = _scan(lake, "collection_exhibitions")
     _sink(model.flatten_objects(objects()), lake, "objects")
-    _sink(model.flatten_agents(_scan(lake, "collection_agents")), lake, "agents")
+    _sink(identities.match_agents(_scan(lake, "collection_agents")), lake, "agent_matches")
+    _sink(
+        model.flatten_agents(_scan(lake, "collection_agents"), _scan(lake, "agent_matches")), lake, "agents"
+    )
     _sink(model.list_record_issues(objects(), _scan(lake, "collection_agents")), lake, "record_issues")
     _sink(model.link_object_agents(objects()), lake, "object_agents")
+    _sink(
+        identities.describe_identities(_scan(lake, "agents"), _scan(lake, "object_agents")),
+        lake,
+        "agent_identities",
+    )
     _sink(model.extract_places(objects()), lake, "places")
     _sink(model.link_object_places(objects()), lake, "object_places")
     _sink(model.extract_images(objects()), lake, "images")
@@ -183,7 +191,7 @@ def stage_exports(lake: "UPath") -> None:
         base_url=base_url,
     )
     sink_documents(
-        linked_art_people(agents, object_agents, base_url=base_url).select("document"),
+        linked_art_people(agents, _scan(lake, "agent_identities"), base_url=base_url).select("document"),
         str(target / "linked-art-people.ndjson"),
     )
     sink_documents(

@@ -15,6 +15,8 @@ from outputs.linked_art import astronomical_instant, linked_art_objects, linked_
 from outputs.vocabulary import PRIMARY_NAME
 from tests.outputs.standards import errors, expand, iiif_validator, linked_art_validator
 from tests.transforms.test_streaming import _fallback_nodes
+from transforms.agent_types import type_agents
+from transforms.identities import describe_identities
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA
 
 BASE = "https://ids.test"
@@ -63,22 +65,31 @@ IMAGE = IMAGES.inner
 
 
 def _agents(*rows: tuple[str, str | None, int | None]) -> pl.LazyFrame:
-    return pl.DataFrame(
-        [
-            {
-                "agent_key": f"walters:{i}",
-                "source": "walters",
-                "source_id": str(i),
-                "name": name,
-                "nationality": nationality,
-                "birth_year": birth,
-                "death_year": None,
-                "url": None,
-            }
-            for i, (name, nationality, birth) in enumerate(rows, start=1)
-        ],
-        schema={name: AGENT_SCHEMA[name] for name in AGENT_COLUMNS},
-    ).lazy()
+    return (
+        pl.DataFrame(
+            [
+                {
+                    "agent_key": f"walters:{i}",
+                    "source": "walters",
+                    "source_id": str(i),
+                    "name": name,
+                    "nationality": nationality,
+                    "birth_year": birth,
+                    "death_year": None,
+                    "url": None,
+                }
+                for i, (name, nationality, birth) in enumerate(rows, start=1)
+            ],
+            schema={name: AGENT_SCHEMA[name] for name in AGENT_COLUMNS},
+        )
+        .lazy()
+        .pipe(type_agents)
+        .select(*AGENT_COLUMNS, "agent_type", identity_key="agent_key")
+    )  # typed as the clean stage does, each agent its own identity
+
+
+def _identities(agents: pl.LazyFrame, links: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    return describe_identities(agents, links if links is not None else _links())
 
 
 def _links(*rows: tuple[str, str]) -> pl.LazyFrame:
@@ -146,7 +157,7 @@ def test_json_text_leaves_absent_parts_out_and_escapes_text() -> None:
     ]
 
 
-def test_person_or_group_by_name_culture_and_workshop_role() -> None:
+def test_linked_art_class_follows_the_agent_type_and_an_anonymous_maker_is_no_actor() -> None:
     agents = _agents(
         ("Workshop of Guercino", None, None),
         ("Sèvres Porcelain Manufactory", "French", None),
@@ -154,17 +165,22 @@ def test_person_or_group_by_name_culture_and_workshop_role() -> None:
         ("Etruscan", None, None),
         ("Follower of Pieter Snayers", None, None),
         ("Riza 'Abbasi", "Persian", 1565),
-        ("Huaud", None, None),
+        ("Unknown", None, None),
     )
-    links = _links(("walters:7", "Workshop"))
-    typed = with_agent_types(agents, links).collect()
-    assert typed["la_type"].to_list() == ["Group", "Group", "Group", "Group", "Person", "Person", "Group"]
+    typed = with_agent_types(agents).collect()
+    assert typed["agent_type"].to_list() == [
+        "group", "group", "group", "culture", "person", "person", "anonymous"
+    ]  # fmt: skip
+    assert typed["la_type"].to_list() == ["Group", "Group", "Group", "Group", "Person", "Person", None]
+    links = _links(("walters:6", "Artist"), ("walters:7", "Artist"))
+    (document,) = _documents(linked_art_objects(_objects(), links, agents, _images(), base_url=BASE))
+    assert [a["_label"] for a in document["produced_by"]["carried_out_by"]] == ["Riza 'Abbasi"]
 
 
 def test_people_documents_validate_with_birth_nationality_and_no_nulls() -> None:
-    agents = _agents(("Riza 'Abbasi", "Persian", -20), ("Etruscan", None, None))
-    documents = _documents(linked_art_people(agents, _links(), base_url=BASE))
-    person, group = documents
+    agents = _agents(("Riza 'Abbasi", "Persian", -20), ("Etruscan", None, None), ("Unknown", None, None))
+    documents = _documents(linked_art_people(agents, _identities(agents), base_url=BASE))
+    person, group = documents  # no document for the anonymous placeholder
     assert errors(linked_art_validator("person"), person) == []
     assert errors(linked_art_validator("group"), group) == []
     assert person["id"] == f"{BASE}/agent/walters/1" and person["type"] == "Person"
@@ -172,7 +188,11 @@ def test_people_documents_validate_with_birth_nationality_and_no_nulls() -> None
     assert person["referred_to_by"] == [
         {"type": "LinguisticObject", "_label": "Nationality", "content": "Persian"}
     ]
-    assert group["type"] == "Group" and set(group) == {"@context", "id", "type", "_label", "identified_by"}
+    assert group["type"] == "Group"
+    assert set(group) == {"@context", "id", "type", "_label", "identified_by", "equivalent"}
+    assert group["equivalent"] == [
+        {"id": f"{BASE}/agent/walters/2", "type": "Group", "_label": "Etruscan (The Walters Art Museum)"}
+    ]
     assert "null" not in json.dumps(documents)
 
 
@@ -281,7 +301,7 @@ def test_the_builders_stream_without_in_memory_fallbacks() -> None:
     agents = _agents(("A B", None, None))
     for documents in (
         linked_art_objects(_objects(), links, agents, images, base_url=BASE),
-        linked_art_people(agents, links, base_url=BASE),
+        linked_art_people(agents, _identities(agents, links), base_url=BASE),
         iiif_manifests(_objects(), images, base_url=BASE),
     ):
         assert _fallback_nodes(documents) == []
@@ -309,3 +329,32 @@ def test_objects_written_in_slices_are_the_documents_in_order(tmp_path: Path) ->
         "objects.ndjson",
         "objects.parquet",
     ]  # no scratch left
+
+
+def test_one_person_per_identity_with_each_museums_record_as_equivalent() -> None:
+    agents = pl.concat(
+        [
+            _agents(("J. M. W. Turner", None, 1775)),
+            _agents(("Joseph Mallord William Turner", None, 1775)).with_columns(
+                agent_key=pl.lit("tate:558"),
+                source=pl.lit("tate"),
+                source_id=pl.lit("558"),
+                url=pl.lit("https://t/558"),
+            ),
+        ]
+    ).with_columns(identity_key=pl.lit("tate:558"))
+    links = _links(("walters:1", "Artist"), ("tate:558", "Artist"))
+    (person,) = _documents(linked_art_people(agents, _identities(agents, links), base_url=BASE))
+    assert errors(linked_art_validator("person"), person) == []
+    assert person["id"] == f"{BASE}/agent/tate/558"
+    assert person["equivalent"] == [
+        {"id": "https://t/558", "type": "Person", "_label": "Joseph Mallord William Turner (Tate)"},
+        {
+            "id": f"{BASE}/agent/walters/1",
+            "type": "Person",
+            "_label": "J. M. W. Turner (The Walters Art Museum)",
+        },
+    ]
+    # The object credits the identity, whichever museum's agent the object names.
+    (document,) = _documents(linked_art_objects(_objects(), links.head(1), agents, _images(), base_url=BASE))
+    assert document["produced_by"]["carried_out_by"][0]["id"] == person["id"]

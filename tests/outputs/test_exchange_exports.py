@@ -118,12 +118,19 @@ def test_every_person_and_group_validates(
     }
     assert invalid == {}
     assert {d["type"] for d in documents} == {"Person", "Group"}
-    agents = {
-        f"{BASE}/agent/{s}/{i}": name
-        for s, i, name in _rows(data_dir, "SELECT source, source_id, name FROM agents")
+    # One document per identity (anonymous placeholders have none), named by its preferred name,
+    # each museum's record of it as an equivalent.
+    identities = {
+        f"{BASE}/agent/{key.replace(':', '/', 1)}": (name, count)
+        for key, name, count in _rows(
+            data_dir,
+            "SELECT identity_key, name, len(agent_keys) FROM agent_identities WHERE agent_type <> 'anonymous'",
+        )
     }
-    assert {d["id"]: d["_label"] for d in documents} == agents
-    # Every agent an object names is a document of its own, with the same type.
+    assert {d["id"]: (d["_label"], len(d["equivalent"])) for d in documents} == identities
+    turner = [d for d in documents if d["_label"] == "Joseph Mallord William Turner"]
+    assert len(turner) == 1 and len(turner[0]["equivalent"]) == 2
+    # Every maker an object names is a document of its own, with the same type.
     typed = {d["id"]: d["type"] for d in documents}
     for obj in exports[LINKED_ART_OBJECTS]:
         production = obj.get("produced_by", {})

@@ -19,6 +19,7 @@ def _agents(death_year: int) -> pl.DataFrame:
             "source": ["walters"],
             "source_id": ["1"],
             "name": ["A maker"],
+            "agent_type": ["person"],
             "birth_year": [1900],
             "death_year": [death_year],
             "in_source_export": [True],

@@ -10,6 +10,7 @@ import pytest
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.issues import ISSUE, collect_issues
 from tests.conftest import LATEST_YEAR
+from transforms.dates import parse_dates
 from transforms.people import OUTPUT_COLUMNS, parse_life_dates, split_display_name
 
 CREATORS = Path("harvest/walters/data/creators.csv.gz")
@@ -32,7 +33,7 @@ def _parse(values: Sequence[str | None]) -> list[tuple]:
 CREATOR_DATES = [
     (" (Persian, ca. 1565-1635)", "Persian", 1565, 1635, None, None),
     (" (Japanese, 1730 - 1781)", "Japanese", 1730, 1781, None, None),
-    (" (German, active early 16th century)", "German", None, None, 1500, 1533),
+    (" (German, active early 16th century)", "German", None, None, 1501, 1533),
     (" (Japanese, Japanese)", "Japanese", None, None, None, None),
     (" (Japanese)", "Japanese", None, None, None, None),
     (" (Spanish, active ca. 1378)", "Spanish", None, None, 1378, 1378),
@@ -56,7 +57,7 @@ CREATOR_DATES = [
     (" (Persian, died 411-416 AH/AD 1020-1025)", "Persian", None, 1020, None, None),
     (" (1334 (?)-815 AH/AD 1413)", None, 1334, 1413, None, None),
     (" (active 1044-1109 AH/AD 1635-1697)", None, None, None, 1635, 1697),
-    (" (Persian, flourished 8th century AH/AD 14th century)", "Persian", None, None, 1300, 1399),
+    (" (Persian, flourished 8th century AH/AD 14th century)", "Persian", None, None, 1301, 1400),
     (" (British, active 1738-49)", "British", None, None, 1738, 1749),
     (" (British, active 1764 - died ca. 1778)", "British", None, 1778, 1764, 1764),
     (" (Netherlandish, active ca. 1511-d. 1540/1)", "Netherlandish", None, 1540, 1511, 1511),
@@ -67,14 +68,14 @@ CREATOR_DATES = [
     (" (British, founded 1756)", "British", None, None, 1756, None),
     (" (Japanese, active 1870s)", "Japanese", None, None, 1870, 1879),
     (" (Russian, 1817-1898; active 1860's)", "Russian", 1817, 1898, 1860, 1869),
-    (" (Japanese, 19th century)", "Japanese", None, None, 1800, 1899),
+    (" (Japanese, 19th century)", "Japanese", None, None, 1801, 1900),
     (" (Japanese, ca. 1800)", "Japanese", None, None, 1800, 1800),
-    (" (Japanese, 2nd half 19th-early 20th century)", "Japanese", None, None, 1850, 1933),
-    (" (Japanese, active 2nd quarter 19th century)", "Japanese", None, None, 1825, 1849),
-    (" (Italian, active 15th and early 16th century)", "Italian", None, None, 1400, 1533),
-    (" (Chinese, active ca. 15th-16th centuries)", "Chinese", None, None, 1400, 1599),
+    (" (Japanese, 2nd half 19th-early 20th century)", "Japanese", None, None, 1851, 1933),
+    (" (Japanese, active 2nd quarter 19th century)", "Japanese", None, None, 1826, 1850),
+    (" (Italian, active 15th and early 16th century)", "Italian", None, None, 1401, 1533),
+    (" (Chinese, active ca. 15th-16th centuries)", "Chinese", None, None, 1401, 1600),
     (" (French, active in the United States, 1816-1882)", "French", 1816, 1882, None, None),
-    (" (French (Paris), 19th century)", "French (Paris)", None, None, 1800, 1899),
+    (" (French (Paris), 19th century)", "French (Paris)", None, None, 1801, 1900),
     (" (south German or Austrian)", "south German or Austrian", None, None, None, None),
     (" (French, King of France 1830-1848)", "French", None, None, None, None),  # not handled
     (" (Dutch, 1596/1597 7-1660)", "Dutch", None, None, None, None),  # garbled: left null
@@ -117,7 +118,7 @@ def test_walters_concat_display_names() -> None:
         ("'Ali Quli ibn Qadr ibn Nur[...] Barrak (?)", "Iranian", None, None, None, None),
         ("Anthony van Dyck and workshop", "Flemish", 1599, 1641, None, None),
         ("Hugo, of Saint-Victor", None, 1096, 1141, None, None),
-        ("Gottschalk", None, None, None, 1100, 1199),
+        ("Gottschalk", None, None, None, 1101, 1200),
         ("Japanese", None, None, None, None, None),  # a note without capitals is no nationality
         ("Michael Rysbrack", "Flemish", 1684, 1770, None, None),
     ]
@@ -223,3 +224,20 @@ def test_whole_aic_sample() -> None:
     assert out["birth_year"].is_not_null().all()
     assert out["death_year"].is_not_null().all()
     assert not out["display_name"].str.contains(r"[\n(]").any()
+
+
+def test_an_agents_period_and_an_objects_date_read_alike() -> None:
+    """One parser, one convention: "15th century" and "1870s" span the same years for both."""
+    texts = ["15th century", "early 16th century", "1870s", "5th century BC"]
+    agents = pl.LazyFrame({"date": [f" (Italian, active {t})" for t in texts]})
+    agent_years = parse_life_dates(agents, display="date", latest_year=LATEST_YEAR).collect()
+    objects = pl.LazyFrame({"text": texts, "begin": [None] * 4, "end": [None] * 4}, schema_overrides={
+        "begin": pl.Int64, "end": pl.Int64
+    })  # fmt: skip
+    object_years = parse_dates(
+        objects, text="text", begin="begin", end="end", latest_year=LATEST_YEAR
+    ).collect()
+    assert list(zip(agent_years["active_start_year"], agent_years["active_end_year"], strict=True)) == list(
+        zip(object_years["date_start_year"], object_years["date_end_year"], strict=True)
+    )
+    assert agent_years["active_start_year"].to_list() == [1401, 1501, 1870, -500]
