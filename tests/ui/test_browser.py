@@ -25,6 +25,7 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from shared.resources import Settings
+from tests.conftest import offline_env
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +89,7 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         job = make_definitions(Settings(data_dir=str(data_dir))).resolve_job_def("nightly")
         assert job.execute_in_process(instance=instance).success
     port = _free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    env = offline_env(DATA_DIR=str(data_dir), DAGSTER_HOME=str(home))
     webserver_bin = str(Path(sys.executable).with_name("dagster-webserver"))
     args = [webserver_bin, "-m", "definitions", "-h", "127.0.0.1", "-p", str(port)]
     with _process_group(args, env, tmp / "webserver.log") as process:
