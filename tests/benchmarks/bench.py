@@ -25,6 +25,14 @@ With ``--s3`` the same four stages run once more with the lake on an S3-compatib
 started on 127.0.0.1 for the purpose; the raw lake uploaded first), and ``s3.ratio_to_local`` is
 their wall time over the local run's. Loopback moto measures the code path and the transfer
 overhead, not a real object store's latency or bandwidth.
+
+With ``--nightly`` the ``nightly`` job itself runs over the N objects, as a deployment of the Walters
+runs it: the generated records served on a loopback Walters v1 API (``scale.iter_records``,
+``harvest.replay.WaltersReplay``) and the shipped CSV exports, ``uv run dg launch --job nightly`` in a
+temporary DATA_DIR and DAGSTER_HOME. ``nightly`` holds its wall time, the peak RSS of its process
+tree (psutil, every ``SAMPLE_S``), each step's time and peak from the run's own events, and
+``floor_ratio``: its wall time over floor_copy, floor_duckdb and floor_exports (the exports' bytes
+written once more), measured right after on what it wrote.
 """
 
 import argparse
