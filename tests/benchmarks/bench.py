@@ -243,8 +243,12 @@ def stage_floor_exports(lake: "UPath") -> None:
     exports = Path(str(lake.parent)) / "exports"
     target = Path(str(lake.parent)) / "floor-exports"
     target.mkdir(exist_ok=True)
-    for source in sorted(exports.rglob("*.ndjson")):
-        with source.open("rb") as read, (target / source.name).open("wb") as write:
+    files = sorted(path for path in exports.rglob("*") if path.is_file())
+    if not files:
+        raise SystemExit(f"no exports under {exports} to measure their floor on")
+    for source in files:
+        copy = target / "-".join(source.relative_to(exports).parts)
+        with source.open("rb") as read, copy.open("wb") as write:
             shutil.copyfileobj(read, write, 2**20)
     shutil.rmtree(target)
 
