@@ -25,6 +25,14 @@ With ``--s3`` the same four stages run once more with the lake on an S3-compatib
 started on 127.0.0.1 for the purpose; the raw lake uploaded first), and ``s3.ratio_to_local`` is
 their wall time over the local run's. Loopback moto measures the code path and the transfer
 overhead, not a real object store's latency or bandwidth.
+
+With ``--nightly`` the ``nightly`` job itself runs over the N objects, as a deployment of the Walters
+runs it: the generated records served on a loopback Walters v1 API (``scale.iter_records``,
+``harvest.replay.WaltersReplay``) and the shipped CSV exports, ``uv run dg launch --job nightly`` in a
+temporary DATA_DIR and DAGSTER_HOME. ``nightly`` holds its wall time, the peak RSS of its process
+tree (psutil, every ``SAMPLE_S``), each step's time and peak from the run's own events, and
+``floor_ratio``: its wall time over floor_copy, floor_duckdb and floor_exports (the exports' bytes
+written once more), measured right after on what it wrote.
 """
 
 import argparse
@@ -37,11 +45,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Generator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import polars
+    import psutil
     from upath import UPath
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,6 +238,21 @@ def stage_floor_duckdb(lake: "UPath") -> None:
     target.unlink(missing_ok=True)
 
 
+def stage_floor_exports(lake: "UPath") -> None:
+    # The exports' bytes written once more, in the chunks a plain copy uses (the exports' floor).
+    exports = Path(str(lake.parent)) / "exports"
+    target = Path(str(lake.parent)) / "floor-exports"
+    target.mkdir(exist_ok=True)
+    files = sorted(path for path in exports.rglob("*") if path.is_file())
+    if not files:
+        raise SystemExit(f"no exports under {exports} to measure their floor on")
+    for source in files:
+        copy = target / "-".join(source.relative_to(exports).parts)
+        with source.open("rb") as read, copy.open("wb") as write:
+            shutil.copyfileobj(read, write, 2**20)
+    shutil.rmtree(target)
+
+
 STAGES = {
     "clean": stage_clean,
     "enrich": stage_enrich,
@@ -235,7 +261,12 @@ STAGES = {
     "exports": stage_exports,
     "floor_copy": stage_floor_copy,
     "floor_duckdb": stage_floor_duckdb,
+    "floor_exports": stage_floor_exports,
 }
+# What the stage mode runs; the exports' floor is measured for the nightly only.
+STAGE_MODE = tuple(name for name in STAGES if name != "floor_exports")
+# The nightly's floors, measured on the lake and exports the nightly has just written.
+NIGHTLY_FLOORS = ("floor_copy", "floor_duckdb", "floor_exports")
 
 
 # --- the driver -----------------------------------------------------------------------------------
@@ -261,7 +292,7 @@ def run_stage(name: str, lake: str, work: Path, env: dict[str, str] | None = Non
 
 
 def measure(
-    lake: str, work: Path, repeat: int, names=tuple(STAGES), env: dict[str, str] | None = None
+    lake: str, work: Path, repeat: int, names=STAGE_MODE, env: dict[str, str] | None = None
 ) -> dict[str, dict[str, float]]:
     """Every stage, then the floors, ``repeat`` rounds over: per name the fastest wall time and the
     largest peak RSS. Rounds, not a stage's runs back to back, so that a slow spell of a shared
@@ -332,32 +363,138 @@ def raw_lake(objects: int, seed: int, cache: Path) -> tuple[Path, dict[str, int]
     return raw, rows, round(time.perf_counter() - start, 2)
 
 
-def nightly_wall() -> dict[str, float]:
-    """`uv run dg launch --job nightly` on the embedded default into a temporary DATA_DIR."""
+@contextmanager
+def walters_api(objects: int, seed: int) -> Generator[str]:
+    """The base URL of a loopback Walters v1 API serving ``objects`` generated records (the raw
+    lake's generator, tests/benchmarks/scale.py), in a thread of this process: outside the tree
+    whose memory is measured."""
+    from harvest.replay import WaltersReplay
+    from tests.benchmarks import scale
+    from tests.servers import serve
+
+    with serve(WaltersReplay(list(scale.iter_records(objects, seed)))) as server:
+        yield server.url
+
+
+def nightly_env(tmp: Path, api_url: str) -> dict[str, str]:
+    """A deployment of the Walters alone (the only museum with its locations set), into ``tmp``."""
+    from harvest.exports import SHIPPED_EXPORTS
     from harvest.museums import MUSEUMS, declared_variables
 
-    with tempfile.TemporaryDirectory(prefix="bench-nightly-") as tmp:
-        env = {**os.environ, "DATA_DIR": str(Path(tmp) / "data"), "DAGSTER_HOME": str(Path(tmp) / "home")}
-        for name in (*declared_variables(MUSEUMS), "MUSEUMS"):  # the embedded default
-            env.pop(name, None)
-        Path(env["DAGSTER_HOME"]).mkdir(parents=True)
-        start = time.perf_counter()
-        # Its log is the run's business, not the benchmark's: the exit code says whether it worked.
+    env = {**os.environ, "DATA_DIR": str(tmp / "data"), "DAGSTER_HOME": str(tmp / "home")}
+    for name in (*declared_variables(MUSEUMS), "MUSEUMS"):
+        env.pop(name, None)
+    env |= {
+        "WALTERS_API_URL": api_url,
+        "WALTERS_API_KEY": "bench",
+        "WALTERS_EXPORTS_URL": str(SHIPPED_EXPORTS),
+    }
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+    return env
+
+
+def tree_rss(process: "psutil.Process") -> int:
+    """The resident bytes of ``process`` and all its descendants (shared pages counted in each)."""
+    import psutil
+
+    total = 0
+    try:
+        family = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for member in family:
+        with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += member.memory_info().rss
+    return total
+
+
+SAMPLE_S = 0.1  # how often the nightly's process tree is sampled
+
+
+def launch_nightly(env: dict[str, str], log: Path) -> tuple[float, list[tuple[float, int]]]:
+    """`uv run dg launch --job nightly` as a user runs it: its wall time and the RSS of its process
+    tree, sampled every ``SAMPLE_S`` as (clock time, bytes). Its log goes to ``log``; a failed run
+    stops here."""
+    import psutil
+
+    start, samples = time.perf_counter(), []
+    with log.open("wb") as out:
         proc = subprocess.Popen(
-            ["uv", "run", "dg", "launch", "--job", "nightly"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            ["uv", "run", "dg", "launch", "--job", "nightly"], cwd=ROOT, env=env, stdout=out, stderr=out
         )
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        return {
-            "wall_s": round(wall, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-            "exit_code": os.waitstatus_to_exitcode(status),
-            "database_exists": (Path(env["DATA_DIR"]) / "analytics.duckdb").exists(),
+        process = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            samples.append((time.time(), tree_rss(process)))
+            time.sleep(SAMPLE_S)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+        raise SystemExit(f"the nightly failed (exit code {proc.returncode}); its log ends:\n{tail}")
+    return wall, samples
+
+
+def step_figures(dagster_home: Path, samples: list[tuple[float, int]]) -> dict[str, dict[str, float]]:
+    """Each step's wall time from the run's own events (STEP_START to STEP_SUCCESS, Dagster's step
+    stats) in the instance at ``dagster_home``, and the tree's peak RSS while it ran (``samples``),
+    slowest first; a step that did not succeed stops here."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs()
+        stats = instance.get_run_step_stats(run.run_id)
+    failed = [s.step_key for s in stats if s.status is None or s.status.value != "SUCCESS"]
+    times = {s.step_key: (s.start_time, s.end_time) for s in stats}
+    if failed or any(start is None or end is None for start, end in times.values()):
+        raise SystemExit(f"nightly run {run.run_id}: steps without success: {failed or sorted(times)}")
+    figures = {}
+    for key, (start, end) in sorted(times.items(), key=lambda kv: (kv[1][0] or 0) - (kv[1][1] or 0)):
+        start, end = start or 0, end or 0
+        # Widened by a sampling interval, so a step shorter than it still meets a sample.
+        during = [rss for at, rss in samples if start - SAMPLE_S <= at <= end + SAMPLE_S]
+        figures[key] = {
+            "wall_s": round(end - start, 3),
+            "peak_rss_mb": round(max(during, default=0) / 2**20, 1),
         }
+    return figures
+
+
+def nightly_run(objects: int, seed: int, cache: Path) -> dict[str, Any]:
+    """The ``nightly`` job launched over ``objects`` generated Walters objects served on loopback;
+    its wall time, peak RSS, step times and ratio to the floors measured on what it wrote."""
+    import polars as pl
+
+    with tempfile.TemporaryDirectory(prefix="bench-nightly-", dir=cache) as name:
+        tmp = Path(name)
+        with walters_api(objects, seed) as url:
+            env = nightly_env(tmp, url)
+            wall, samples = launch_nightly(env, tmp / "nightly.log")
+        lake = tmp / "data" / "lake"
+        raw_rows = pl.scan_parquet(lake / "walters_objects_raw.parquet").select(pl.len()).collect().item()
+        if raw_rows != objects:
+            raise SystemExit(f"the nightly harvested {raw_rows} Walters objects of the {objects} served")
+        floors = measure(str(lake), tmp, 1, NIGHTLY_FLOORS)
+        steps = step_figures(tmp / "home", samples)
+    floor_total = sum(f["wall_s"] for f in floors.values())
+    return {
+        "objects": objects,
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(max(rss for _, rss in samples) / 2**20, 1),
+        "floor_wall_s": round(floor_total, 3),
+        "floor_ratio": round(wall / floor_total, 2),
+        "floors": floors,
+        # What the steps do not account for: starting uv and Dagster, loading the definitions.
+        "steps_total_s": round(sum(f["wall_s"] for f in steps.values()), 2),
+        "steps": steps,
+    }
+
+
+def print_nightly(nightly: dict[str, Any]) -> None:
+    print(
+        f"nightly over {nightly['objects']:,} objects: {nightly['wall_s']} s, peak RSS {nightly['peak_rss_mb']} MB "
+        f"(process tree), {nightly['floor_ratio']}x its floors ({nightly['floor_wall_s']} s)"
+    )
+    for step, figures in list(nightly["steps"].items())[:12]:
+        print(f"  {step:<45} {figures['wall_s']:>8.2f} s {figures['peak_rss_mb']:>8.0f} MB")
 
 
 def main() -> None:
@@ -373,7 +510,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs of each stage and floor; the fastest counts"
     )
-    parser.add_argument("--nightly", action="store_true", help="also time `dg launch --job nightly` (sample)")
+    parser.add_argument(
+        "--nightly", action="store_true", help="also launch the nightly job over N objects served on loopback"
+    )
     parser.add_argument(
         "--s3", action="store_true", help="also run the stages with the lake on a loopback S3 server"
     )
@@ -444,8 +583,9 @@ def main() -> None:
         s3_total = round(sum(s["wall_s"] for s in on_s3.values()), 3)
         s3_ratio = round(s3_total / total, 3)
         result["s3"] = {"stages": on_s3, "wall_s": s3_total, "ratio_to_local": s3_ratio}
-    if args.nightly:
-        result["nightly"] = nightly_wall()
+    nightly = nightly_run(args.objects, args.seed, args.cache) if args.nightly else None
+    if nightly is not None:
+        result["nightly"] = nightly
     print(f"{'stage':<13} {'wall s':>8} {'peak MB':>9} {'rows/s':>10} {'x floor':>8}")
     for name, f in {**stages, **floors}.items():
         print(
@@ -454,8 +594,8 @@ def main() -> None:
     print(f"peak RSS {result['peak_rss_mb']} MB, floor_ratio {result['floor_ratio']}")
     if on_s3 is not None:
         print(f"lake on loopback S3: {s3_total} s, {s3_ratio}x the local run")
-    if "nightly" in result:
-        print(f"nightly (embedded sample): {result['nightly']}")
+    if nightly is not None:
+        print_nightly(nightly)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2))

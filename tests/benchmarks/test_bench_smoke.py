@@ -62,3 +62,50 @@ def test_bench_reports_figures(tmp_path: Path) -> None:
     assert (
         result["database_rows"]["objects"] == N + len(load_artic_records("artworks")) + TATE_SAMPLE_ARTWORKS
     )
+
+
+NIGHTLY_N = 300
+
+
+@pytest.mark.slow
+def test_bench_nightly_reports_the_run(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--objects",
+            str(NIGHTLY_N),
+            "--nightly",
+            "--json",
+            str(out),
+            "--cache",
+            str(tmp_path / "cache"),
+        ],
+        check=True,
+        timeout=600,
+    )
+    result = json.loads(out.read_text())
+    nightly = result["nightly"]
+
+    # The stage mode's figures are still there, beside the nightly's.
+    assert set(result["stages"]) == {"clean", "enrich", "reshape", "database", "exports"}
+    assert nightly["objects"] == NIGHTLY_N
+    assert nightly["wall_s"] > 0
+    assert nightly["peak_rss_mb"] > 0
+    assert set(nightly["floors"]) == {"floor_copy", "floor_duckdb", "floor_exports"}
+    assert nightly["floor_wall_s"] == pytest.approx(
+        sum(f["wall_s"] for f in nightly["floors"].values()), abs=1e-3
+    )
+    assert nightly["floor_ratio"] == pytest.approx(nightly["wall_s"] / nightly["floor_wall_s"], abs=0.01)
+    # Every step of the job, from the run's own events: the Walters harvest through the exports.
+    steps = nightly["steps"]
+    for step in ("walters_objects_raw", "walters_objects_clean", "objects", "published_outputs"):
+        assert step in steps, sorted(steps)
+    for figures in steps.values():
+        assert figures["wall_s"] >= 0
+        # The tree's peak while the step ran: some memory, never more than the run's peak.
+        assert 0 < figures["peak_rss_mb"] <= nightly["peak_rss_mb"]
+    assert list(steps) == sorted(steps, key=lambda s: -steps[s]["wall_s"])  # slowest first
+    # Steps run inside the job, so together they take less than the launch that ran them.
+    assert 0 < nightly["steps_total_s"] < nightly["wall_s"]
