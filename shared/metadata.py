@@ -20,17 +20,26 @@ PREVIEW_TEXT_CHARS = 60
 
 
 def markdown_table(frame: pl.DataFrame) -> str:
-    """``frame`` as a markdown table, every row and column shown, for metadata the UI renders."""
-    with pl.Config(
-        tbl_formatting="MARKDOWN",
-        tbl_hide_column_data_types=True,
-        tbl_hide_dataframe_shape=True,
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_width_chars=10_000,
-        fmt_str_lengths=1_000,
-    ):
-        return str(frame)
+    """``frame`` as a markdown table, every row and column shown, for metadata the UI renders.
+
+    Written here rather than by ``pl.Config(tbl_formatting="MARKDOWN")``: that sets and restores
+    environment variables, and a setenv while another thread of the process reads the environment
+    (Polars' own threads do) can crash the process (seen: a segfault in ``restore_defaults``)."""
+    header = [str(name) for name in frame.columns]
+    rows = [[_cell(value) for value in row] for row in frame.iter_rows()]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    separator = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), separator, *(line(r) for r in rows)])
+
+
+def _cell(value: Any) -> str:
+    """A value as a markdown cell: null as ``null``, one line, pipes escaped."""
+    text = "null" if value is None else str(value)
+    return text.replace("\n", " ").replace("|", "\\|")
 
 
 def _preview_markdown(frame: pl.DataFrame) -> str:
