@@ -24,10 +24,8 @@ import httpx
 
 from shared.redaction import httpx_logs_redacted
 
-if TYPE_CHECKING:  # what define_asset_job returns; Dagster does not export the name
-    from dagster._core.definitions.unresolved_asset_job_definition import (
-        UnresolvedAssetJobDefinition as AssetJob,
-    )
+if TYPE_CHECKING:
+    from shared.jobs import AssetJob
 
 
 WEBHOOK_TIMEOUT_S = 5.0

@@ -43,6 +43,10 @@ def walters_raw() -> pl.LazyFrame:
     ).lazy()
 
 
+# The output step's assets, published together: the database and every export.
+OUTPUT_ASSETS = frozenset(
+    {"analytics_database", "search_export", "linked_art_objects", "linked_art_people", "iiif_manifests"}
+)
 # What a night publishes under DATA_DIR: the database and every export.
 PUBLISHED = (
     "analytics.duckdb",

@@ -20,19 +20,10 @@ from outputs import exchange_checks
 from outputs.database import build_database
 from shared.resources import Lakehouse, Settings
 from shared.schemas.output import Table
-from tests.conftest import published_digests, run_nightly
+from tests.conftest import OUTPUT_ASSETS, published_digests, run_nightly
 from tests.servers import serve
 
-OUTPUT_ASSETS = {
-    dg.AssetKey(name)
-    for name in (
-        "analytics_database",
-        "search_export",
-        "linked_art_objects",
-        "linked_art_people",
-        "iiif_manifests",
-    )
-}
+OUTPUT_KEYS = {dg.AssetKey(name) for name in OUTPUT_ASSETS}
 
 
 def _digest(path: Path) -> str:
@@ -43,7 +34,7 @@ def _outputs_alone(data_dir: Path) -> dg.ExecuteInProcessResult:
     """Only the output step (the database and the exports), from the lake as it is."""
     defs = make_definitions(Settings(data_dir=str(data_dir)))
     return defs.resolve_implicit_global_asset_job_def().execute_in_process(
-        asset_selection=list(OUTPUT_ASSETS), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        asset_selection=list(OUTPUT_KEYS), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
     )
 
 
@@ -93,7 +84,7 @@ def test_a_failed_blocking_check_leaves_database_and_export_untouched(tmp_path: 
         ("walters_creators_raw", "conforms_to_WaltersCreatorsRaw")
     ]
     materialized = {e.asset_key for e in bad.get_asset_materialization_events()}
-    assert not materialized & {*OUTPUT_ASSETS, dg.AssetKey("walters_creators_raw")}
+    assert not materialized & {*OUTPUT_KEYS, dg.AssetKey("walters_creators_raw")}
     assert published_digests(data_dir) == before
     # The export that failed its model never reached the lake: the last good one is there.
     assert _digest(raw_creators) == lake_before

@@ -14,6 +14,7 @@ import pytest
 
 from outputs.database import connect_read_only
 from shared.schemas.output import TABLES
+from tests.conftest import OUTPUT_ASSETS
 
 pytestmark = pytest.mark.slow
 
@@ -209,16 +210,9 @@ def test_every_materialization_shows_rows_schema_preview_and_outputs_their_durat
     _, result = nightly_run
     events = result.get_asset_materialization_events()
     metadata = {e.materialization.asset_key.to_user_string(): e.materialization.metadata for e in events}
-    outputs = {
-        "analytics_database",
-        "search_export",
-        "linked_art_objects",
-        "linked_art_people",
-        "iiif_manifests",
-    }
-    assert len(metadata) > 20 and outputs <= metadata.keys()
+    assert len(metadata) > 20 and metadata.keys() >= OUTPUT_ASSETS
     for asset, entries in metadata.items():
-        if asset in outputs:
+        if asset in OUTPUT_ASSETS:
             assert isinstance(entries["duration_s"].value, float), asset
         else:  # every lake table, through the lake IO manager
             assert {"dagster/row_count", "dagster/column_schema", "preview"} <= entries.keys(), asset

@@ -8,12 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import OUTPUT_ASSETS, REPO
 
 PACKAGES = ("harvest", "transforms", "outputs", "shared")
 # Loads the definitions of each folder given, in turn, and prints every asset's code version.
@@ -35,7 +35,6 @@ for folder in sys.argv[1:]:
         del sys.modules[name]
 print(json.dumps(found))
 """
-OUTPUTS = {"analytics_database", "search_export", "linked_art_objects", "linked_art_people", "iiif_manifests"}
 
 
 def _function(source: str, name: str) -> ast.FunctionDef:
@@ -82,7 +81,7 @@ def _copy(folder: Path, edits: dict[str, Callable[[str], str]]) -> Path:
 
 
 # What is edited in each copy, and which assets run it.
-CHANGES: dict[str, tuple[dict[str, Callable[[str], str]], set[str]]] = {
+CHANGES: dict[str, tuple[dict[str, Callable[[str], str]], Set[str]]] = {
     # Neither a comment nor a docstring is code.
     "unchanged": (
         {
@@ -112,7 +111,10 @@ CHANGES: dict[str, tuple[dict[str, Callable[[str], str]], set[str]]] = {
         {"walters_exhibitions_clean"},
     ),
     # SQL the database build runs: the one output step builds every output.
-    "views.sql": ({"outputs/views.sql": lambda sql: sql + "\nCREATE VIEW probe AS SELECT 1;\n"}, OUTPUTS),
+    "views.sql": (
+        {"outputs/views.sql": lambda sql: sql + "\nCREATE VIEW probe AS SELECT 1;\n"},
+        OUTPUT_ASSETS,
+    ),
 }
 
 
@@ -145,8 +147,8 @@ def test_every_asset_has_a_version_of_its_own_code(versions: dict[str, dict[str,
     repository = versions["repository"]
     assert all(len(v) == 12 and int(v, 16) >= 0 for v in repository.values()), repository
     # One step computes the outputs; every other asset is computed by code of its own.
-    outputs = {repository[name] for name in OUTPUTS}
-    others = [v for name, v in repository.items() if name not in OUTPUTS]
+    outputs = {repository[name] for name in OUTPUT_ASSETS}
+    others = [v for name, v in repository.items() if name not in OUTPUT_ASSETS]
     assert len(outputs) == 1 and len(set(others)) == len(others) and not outputs & set(others)
 
 

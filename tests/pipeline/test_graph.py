@@ -4,6 +4,7 @@ import dagster as dg
 
 from definitions import defs
 from shared.stages import STAGES
+from tests.conftest import OUTPUT_ASSETS
 
 
 def _graph():
@@ -29,12 +30,7 @@ def test_harvest_assets_are_roots_and_outputs_are_leaves() -> None:
         if node.group_name == "output" and key.to_user_string() != "analytics_database":
             assert not node.child_keys, key
     database = graph.get(dg.AssetKey("analytics_database"))
-    assert {c.to_user_string() for c in database.child_keys} == {
-        "search_export",
-        "linked_art_objects",
-        "linked_art_people",
-        "iiif_manifests",
-    }
+    assert {c.to_user_string() for c in database.child_keys} == OUTPUT_ASSETS - {"analytics_database"}
 
 
 def test_stages_flow_forward_only() -> None:
@@ -144,17 +140,10 @@ def test_blocking_checks_run_in_their_assets_and_every_table_of_the_database_has
 
 
 def test_the_database_and_the_exports_are_one_step_that_cannot_be_split() -> None:
-    outputs = {
-        "analytics_database",
-        "search_export",
-        "linked_art_objects",
-        "linked_art_people",
-        "iiif_manifests",
-    }
     (step,) = [
         a
         for a in defs.assets or []
         if isinstance(a, dg.AssetsDefinition) and dg.AssetKey("analytics_database") in a.keys
     ]
-    assert {key.to_user_string() for key in step.keys} == outputs
+    assert {key.to_user_string() for key in step.keys} == OUTPUT_ASSETS
     assert not step.can_subset
