@@ -36,7 +36,7 @@ from shared.resources import Lakehouse
 # How many records of each blocking rule a failure names.
 EXAMPLES_SHOWN = 5
 # The ``origin`` of records harvested from the data shipped in the repository.
-SHIPPED_SAMPLE = "shipped sample"
+SAMPLE_ORIGIN = "shipped sample"
 # A harvest holding fewer than this share of the last good snapshot's records is refused: a
 # source that suddenly serves much less is broken (a failing query, a truncated dump), not
 # smaller. A deliberate drop is accepted for one run with ``accept_shrink`` (HarvestConfig).
@@ -73,7 +73,7 @@ def records_to_frame(
     *,
     source: str,
     harvested_at: dt.datetime,
-    origin: str = SHIPPED_SAMPLE,
+    origin: str = SAMPLE_ORIGIN,
 ) -> pl.DataFrame:
     """Records as a frame of ``schema`` plus provenance. A value sent in another representation of
     its field's type is read as that value; one that cannot be read is nulled and listed in the
@@ -242,7 +242,7 @@ def refuse_changed_source(asset: str, record_issues: pl.LazyFrame, *, records: i
 def origin_of(location: str | None) -> str:
     """Where records came from, as snapshots, metadata and run tags say it: the location without
     credentials or query (``shared.redaction.public_url``), or the shipped sample."""
-    return public_url(location) if location else SHIPPED_SAMPLE
+    return public_url(location) if location else SAMPLE_ORIGIN
 
 
 def last_snapshot(
