@@ -155,7 +155,7 @@ def collection_assets(
 
     @table_asset("agent_matches", check="One row per candidate pair of agents, each decided with a reason")
     def agent_matches(collection_agents: pl.LazyFrame) -> dg.Output[pl.LazyFrame]:
-        """One row per candidate pair of agents of different museums (key agent_key, other_agent_key):
+        """One row per candidate pair of agents (of one museum or two; key agent_key, other_agent_key):
         both names and types, the blocking key, decision (merged, kept_apart) and reason. Metadata:
         pairs per decision."""
         matches = identities.match_agents(collection_agents).collect()
