@@ -248,70 +248,14 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
     links once and the documents a slice of objects at a time (``outputs.exchange_write``)."""
     base = base_url.rstrip("/")
     rows = objects.join(links, on="object_key", how="left", maintain_order="left")
-    carried_out_by, part = _production_parts(base)
-    title = pl.col("title")
-    production = json_object(
-        {
-            "type": "Production",
-            "timespan": timespan(pl.col("date_start_year"), pl.col("date_end_year"), pl.col("date_text")),
-            "carried_out_by": carried_out_by,
-            "part": part,
-        }
-    )
-    has_production = (
-        pl.col("date_start_year").is_not_null()
-        | pl.col("date_end_year").is_not_null()
-        | pl.col("date_text").is_not_null()
-        | (pl.col("credits").list.len() > 0).fill_null(False)
-    )
-    museum = json_object(
-        {
-            "id": value(pl.concat_str(pl.lit(f"{base}/museum/"), pl.col("source"))),
-            "type": "Group",
-            "_label": value(lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))),
-        }
-    )
-    department_set = json_object(
-        {
-            "id": value(
-                pl.concat_str(
-                    pl.lit(f"{base}/set/"),
-                    pl.col("source"),
-                    pl.lit("/department/"),
-                    slug(pl.col("department")),
-                )
-            ),
-            "type": "Set",
-            "_label": value(pl.col("department")),
-        }
-    )
     manifest = manifest_id(base, pl.col("source"), pl.col("source_id"))
     document = json_object(
         {
             "@context": LINKED_ART_CONTEXT,
             "id": value(entity_id(base, "object", pl.col("source"), pl.col("source_id"))),
             "type": "HumanMadeObject",
-            "_label": value(title),
-            "identified_by": json_array(
-                [
-                    json_object(
-                        {
-                            "type": "Name",
-                            "content": value(title),
-                            "classified_as": [type_ref(aat.PRIMARY_NAME)],
-                        }
-                    ),
-                    pl.when(pl.col("object_number").is_not_null()).then(
-                        json_object(
-                            {
-                                "type": "Identifier",
-                                "content": value(pl.col("object_number")),
-                                "classified_as": [type_ref(aat.ACCESSION_NUMBER)],
-                            }
-                        )
-                    ),
-                ]
-            ),
+            "_label": value(pl.col("title")),
+            "identified_by": _object_names(),
             "classified_as": one_item(
                 _concept(base, "classification", pl.col("classification"), meta=aat.TYPE_OF_WORK)
             ),
@@ -330,9 +274,9 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
                     _dimension(pl.col("diameter_cm"), aat.DIAMETER),
                 ]
             ),
-            "produced_by": pl.when(has_production).then(production),
-            "current_owner": one_item(museum),
-            "member_of": one_item(pl.when(slug(pl.col("department")).is_not_null()).then(department_set)),
+            "produced_by": _production(base),
+            "current_owner": one_item(_museum(base)),
+            "member_of": one_item(_department_set(base)),
             "representation": _representation(),
             "subject_of": json_array(
                 [
@@ -348,6 +292,73 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
         }
     )
     return rows.select("object_key", "source", document=document)
+
+
+def _object_names() -> pl.Expr:
+    """The object's title as its primary name, and its accession number where it has one."""
+    title = json_object(
+        {"type": "Name", "content": value(pl.col("title")), "classified_as": [type_ref(aat.PRIMARY_NAME)]}
+    )
+    number = json_object(
+        {
+            "type": "Identifier",
+            "content": value(pl.col("object_number")),
+            "classified_as": [type_ref(aat.ACCESSION_NUMBER)],
+        }
+    )
+    return json_array([title, pl.when(pl.col("object_number").is_not_null()).then(number)])
+
+
+def _production(base: str) -> pl.Expr:
+    """The object's Production: when it was made (the date as written and its years) and by whom
+    (from ``credits``); null when the object has neither."""
+    carried_out_by, part = _production_parts(base)
+    production = json_object(
+        {
+            "type": "Production",
+            "timespan": timespan(pl.col("date_start_year"), pl.col("date_end_year"), pl.col("date_text")),
+            "carried_out_by": carried_out_by,
+            "part": part,
+        }
+    )
+    has_production = (
+        pl.col("date_start_year").is_not_null()
+        | pl.col("date_end_year").is_not_null()
+        | pl.col("date_text").is_not_null()
+        | (pl.col("credits").list.len() > 0).fill_null(False)
+    )
+    return pl.when(has_production).then(production)
+
+
+def _museum(base: str) -> pl.Expr:
+    """The museum of the object's source, as a Group: its current owner."""
+    return json_object(
+        {
+            "id": value(pl.concat_str(pl.lit(f"{base}/museum/"), pl.col("source"))),
+            "type": "Group",
+            "_label": value(lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))),
+        }
+    )
+
+
+def _department_set(base: str) -> pl.Expr:
+    """The Set of the objects of the object's department at its museum; null without a usable
+    department name."""
+    department_set = json_object(
+        {
+            "id": value(
+                pl.concat_str(
+                    pl.lit(f"{base}/set/"),
+                    pl.col("source"),
+                    pl.lit("/department/"),
+                    slug(pl.col("department")),
+                )
+            ),
+            "type": "Set",
+            "_label": value(pl.col("department")),
+        }
+    )
+    return pl.when(slug(pl.col("department")).is_not_null()).then(department_set)
 
 
 def identity_id(base_url: str, identity_key: pl.Expr) -> pl.Expr:

@@ -42,6 +42,8 @@ an export holds the same maker twice ("Giovanni Boccaccio" with and without his 
 entered twice), and a maker held twice is counted twice unless the records share an identity.
 """
 
+from typing import NamedTuple
+
 import polars as pl
 
 # Life years may differ by this much and still agree: sources round, and "1807/8" reads as 1807.
@@ -312,75 +314,91 @@ def _sole_candidates(pairs: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+class _Conditions(NamedTuple):
+    """What the rules of the module docstring test of a pair, each an expression over its sides."""
+
+    same_type: pl.Expr
+    person: pl.Expr
+    names_agree: pl.Expr
+    markers_differ: pl.Expr
+    one_marker: pl.Expr
+    conflict: pl.Expr
+    both_years: pl.Expr
+
+    @classmethod
+    def of_pairs(cls) -> "_Conditions":
+        rank, person = pl.col("name_rank"), pl.col("agent_type") == "person"
+        marker, other_marker = pl.col("generation"), pl.col("other_generation")
+        conflict, both_years = _years()
+        return cls(
+            same_type=pl.col("agent_type") == pl.col("other_agent_type"),
+            person=person,
+            names_agree=rank.is_not_null() & (person | (rank == 0)),
+            markers_differ=(marker != other_marker).fill_null(False),
+            one_marker=marker.is_null() != other_marker.is_null(),
+            conflict=conflict,
+            both_years=both_years,
+        )
+
+    def standing(self) -> pl.Expr:
+        """The pair is left standing by every rule that keeps agents apart whatever the others."""
+        return (
+            self.same_type
+            & (pl.col("agent_type") != "anonymous")
+            & self.names_agree
+            & ~self.markers_differ
+            & ~(self.one_marker & ~self.both_years)
+            & ~self.conflict
+        )
+
+
 def _decide(pairs: pl.LazyFrame) -> pl.LazyFrame:
     """``decision`` and ``reason`` per pair, by the rules of the module docstring, in order."""
-    same_type = pl.col("agent_type") == pl.col("other_agent_type")
-    person = pl.col("agent_type") == "person"
-    rank = pl.col("name_rank")
-    names_agree = rank.is_not_null() & (person | (rank == 0))
-    marker, other_marker = pl.col("generation"), pl.col("other_generation")
-    markers_differ = (marker != other_marker).fill_null(False)
-    one_marker = marker.is_null() != other_marker.is_null()
-    conflict, both_years = _years()
-    pairs = pairs.with_columns(
-        standing=same_type
-        & (pl.col("agent_type") != "anonymous")
-        & names_agree
-        & ~markers_differ
-        & ~(one_marker & ~both_years)
-        & ~conflict
-    ).pipe(_sole_candidates)
+    conditions = _Conditions.of_pairs()
+    pairs = pairs.with_columns(standing=conditions.standing()).pipe(_sole_candidates)
     agreement = pl.concat_str(
         pl.lit("names agree ("),
-        _agreement_words(rank),
+        _agreement_words(pl.col("name_rank")),
         pl.when(pl.col("via_alias")).then(pl.lit(", through a bracketed alias")).otherwise(pl.lit("")),
         pl.lit(")"),
     )
-    years = pl.concat_str(
-        pl.lit("years "),
-        _years_text(""),
-        pl.lit(" and "),
-        _years_text("other_"),
+    decision, reason = (
+        pl.lit(KEPT_APART),
+        pl.concat_str(agreement, pl.lit("; no years on both sides, and the name is not distinctive")),
     )
-    rules = [
+    for when, kind, text in reversed(_rules(conditions, agreement)):
+        decision = pl.when(when).then(pl.lit(kind)).otherwise(decision)
+        reason = pl.when(when).then(text).otherwise(reason)
+    return pairs.with_columns(decision=decision, reason=reason)
+
+
+def _rules(c: _Conditions, agreement: pl.Expr) -> list[tuple[pl.Expr, str, pl.Expr]]:
+    """The rules of the module docstring, in order: (when it applies, decision, reason)."""
+    years = pl.concat_str(pl.lit("years "), _years_text(""), pl.lit(" and "), _years_text("other_"))
+    types = pl.concat_str(
+        pl.lit("types differ: "), pl.col("agent_type"), pl.lit(" and "), pl.col("other_agent_type")
+    )
+    names = (
+        pl.when(c.person)
+        .then(pl.lit("names differ"))
+        .otherwise(pl.lit("a group's or culture's names differ"))
+    )
+    anonymous = pl.lit("anonymous placeholders stand for many makers: never merged")
+    markers = pl.lit("generation markers differ (the Elder and the Younger, I and II)")
+    one_marker = pl.lit("a generation marker on one side only, and no years on both to confirm it")
+    sole = "; no years on both sides, a distinctive name and each the other's sole candidate"
+    return [
+        (~c.same_type, KEPT_APART, types),
+        (pl.col("agent_type") == "anonymous", KEPT_APART, anonymous),
+        (~c.names_agree, KEPT_APART, names),
+        (c.markers_differ, KEPT_APART, markers),
+        (c.one_marker & ~c.both_years, KEPT_APART, one_marker),
+        (c.conflict, KEPT_APART, pl.concat_str(pl.lit("life years differ: "), years)),
+        (c.both_years, MERGED, pl.concat_str(agreement, pl.lit("; life years agree: "), years)),
         (
-            ~same_type,
-            KEPT_APART,
-            pl.concat_str(
-                pl.lit("types differ: "), pl.col("agent_type"), pl.lit(" and "), pl.col("other_agent_type")
-            ),
-        ),
-        (
-            pl.col("agent_type") == "anonymous",
-            KEPT_APART,
-            pl.lit("anonymous placeholders stand for many makers: never merged"),
-        ),
-        (
-            ~names_agree,
-            KEPT_APART,
-            pl.when(person)
-            .then(pl.lit("names differ"))
-            .otherwise(pl.lit("a group's or culture's names differ")),
-        ),
-        (
-            markers_differ,
-            KEPT_APART,
-            pl.lit("generation markers differ (the Elder and the Younger, I and II)"),
-        ),
-        (
-            one_marker & ~both_years,
-            KEPT_APART,
-            pl.lit("a generation marker on one side only, and no years on both to confirm it"),
-        ),
-        (conflict, KEPT_APART, pl.concat_str(pl.lit("life years differ: "), years)),
-        (both_years, MERGED, pl.concat_str(agreement, pl.lit("; life years agree: "), years)),
-        (
-            pl.col("sole") & (pl.col("distinctive") | ~person),
+            pl.col("sole") & (pl.col("distinctive") | ~c.person),
             MERGED,
-            pl.concat_str(
-                agreement,
-                pl.lit("; no years on both sides, a distinctive name and each the other's sole candidate"),
-            ),
+            pl.concat_str(agreement, pl.lit(sole)),
         ),
         (
             ~pl.col("sole"),
@@ -388,14 +406,6 @@ def _decide(pairs: pl.LazyFrame) -> pl.LazyFrame:
             pl.concat_str(agreement, pl.lit("; no years on both sides, and other candidates: ambiguous")),
         ),
     ]
-    decision, reason = (
-        pl.lit(KEPT_APART),
-        pl.concat_str(agreement, pl.lit("; no years on both sides, and the name is not distinctive")),
-    )
-    for when, kind, text in reversed(rules):
-        decision = pl.when(when).then(pl.lit(kind)).otherwise(decision)
-        reason = pl.when(when).then(text).otherwise(reason)
-    return pairs.with_columns(decision=decision, reason=reason)
 
 
 def _agreement_words(rank: pl.Expr) -> pl.Expr:

@@ -51,7 +51,7 @@ def test_every_stage_has_assets_and_the_job_and_schedule_exist() -> None:
 
 
 def test_transform_modules_are_pure() -> None:
-    """Pure transforms import no dagster and do no IO: only transforms/assets.py wires them."""
+    """Pure transforms import no dagster and do no IO: only transforms/assets/ wires them."""
     import ast
     from pathlib import Path
 
@@ -76,8 +76,6 @@ def test_transform_modules_are_pure() -> None:
         Path("shared/lookup.py"),
     ]
     for path in sorted(pure):
-        if path.name == "assets.py":
-            continue
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
@@ -147,3 +145,33 @@ def test_the_database_and_the_exports_are_one_step_that_cannot_be_split() -> Non
     ]
     assert {key.to_user_string() for key in step.keys} == OUTPUT_ASSETS
     assert not step.can_subset
+
+
+# Functions longer than ``MAX_FUNCTION_LINES`` that are declarative tables, not logic: none so far.
+# An entry names the file and function (``"outputs/x.py:TERMS"``) and says why in a comment.
+LONG_TABLES: frozenset[str] = frozenset(
+    {
+        # Not a table: split on the branch that reworks the museums' raw bodies (issue 19); this
+        # entry goes when that branch is merged.
+        "harvest/artic/harvest.py:_artic_asset",
+    }
+)
+MAX_FUNCTION_LINES = 60
+
+
+def test_every_function_fits_on_a_screen() -> None:
+    """No function of the pipeline's packages is longer than ``MAX_FUNCTION_LINES`` lines, from
+    its ``def`` to its last line (docstring included, decorators not): a longer one has seams to
+    split along."""
+    import ast
+    from pathlib import Path
+
+    long = []
+    for package in ("harvest", "transforms", "outputs", "shared"):
+        for path in sorted(Path(package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES and f"{path}:{node.name}" not in LONG_TABLES:
+                        long.append(f"{path}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, long
