@@ -12,10 +12,10 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from harvest.museum import Frame, Museum
 from shared.checks import issues_check, lake_check, model_check, references_check
 from shared.io_manager import SCANNED
 from shared.metadata import completeness_chart, issue_metadata, markdown_table, objects_per_century_chart
+from shared.museum import Frame, Museum
 from shared.schemas.clean import CleanAgents, CleanObjects, CollectionAgents
 from shared.schemas.common import of_source
 from shared.stages import checked_asset, lake_asset, table_asset

@@ -37,13 +37,14 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from harvest.artic.replay import load_artic_records
 from harvest.artic.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from harvest.dump import read_json_records
-from harvest.exports import SHIPPED_EXPORTS, read_export
 from harvest.raw import records_to_frame
-from harvest.replay import load_artic_records, load_walters_objects
 from harvest.tate import SHIPPED_SAMPLE
 from harvest.tate.schemas import TATE_ARTIST_SCHEMA, TATE_ARTWORK_SCHEMA
+from harvest.walters.exports import SHIPPED_EXPORTS, read_export
+from harvest.walters.replay import load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.lake import LAKE_ROW_GROUP_ROWS, write_lake
 

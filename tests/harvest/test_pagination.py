@@ -6,10 +6,12 @@ import json
 import httpx
 import pytest
 
+from harvest.artic.api import artic_pages, harvest_artic
+from harvest.artic.replay import ArticReplay, load_artic_records
 from harvest.artic.schemas import ARTIC_ARTWORK_FIELDS
 from harvest.http import HarvestError, HttpConfig, HttpHarvester
-from harvest.pagination import Page, artic_pages, collect, harvest_artic, walters_pages
-from harvest.replay import ArticReplay, load_artic_records
+from harvest.pagination import Page, collect
+from harvest.walters.api import walters_pages
 from tests.servers import serve
 
 
