@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("name", help="the source name: lowercase letters, digits and _")
     parser.add_argument("title", help="the museum's name, as the exports show it")
     parser.add_argument("--api", action="store_true", help="a paged JSON API, not a dump")
+    parser.add_argument("--into", type=Path, default=Path(__file__).parent, help="the folder to write it in")
     defaults = Api()
     for option, help_text in (
         ("base_url", "where the API runs live (set it in <NAME>_API_URL)"),
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> Path:
         )
     args = parser.parse_args(argv)
     api = Api(**{f: getattr(args, f) for f in Api.__dataclass_fields__}) if args.api else None
-    folder = scaffold(args.name, args.title, api=api)
+    folder = scaffold(args.name, args.title, args.into, api=api)
     print(f"{folder}: next, fit schemas.py and clean.py, then register it (docs/adding-a-museum.md)")
     return folder
 
