@@ -28,7 +28,7 @@ overhead, not a real object store's latency or bandwidth.
 
 With ``--nightly`` the ``nightly`` job itself runs over the N objects, as a deployment of the Walters
 runs it: the generated records served on a loopback Walters v1 API (``scale.iter_records``,
-``harvest.replay.WaltersReplay``) and the shipped CSV exports, ``uv run dg launch --job nightly`` in a
+``harvest.walters.replay.WaltersReplay``) and the shipped CSV exports, ``uv run dg launch --job nightly`` in a
 temporary DATA_DIR and DAGSTER_HOME. ``nightly`` holds its wall time, the peak RSS of its process
 tree (psutil, every ``SAMPLE_S``), each step's time and peak from the run's own events, and
 ``floor_ratio``: its wall time over floor_copy, floor_duckdb and floor_exports (the exports' bytes

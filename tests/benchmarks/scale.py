@@ -1,7 +1,7 @@
 """Synthetic Walters collections of any size, grown from the shipped real records.
 
     write_raw_lake(directory, objects=1_000_000, seed=0)   # the raw lake the transforms read
-    iter_records(objects=20_000, seed=0)                    # dicts for harvest.replay.WaltersReplay
+    iter_records(objects=20_000, seed=0)                    # dicts for harvest.walters.replay.WaltersReplay
 
 Object ``i`` is a copy of sample record ``perm_k[i % S]`` (S = 2,107 shipped records, ``k = i // S``,
 ``perm_k`` a seeded permutation per block), so every quirk of the sample (null titles, sentinel and
