@@ -70,6 +70,17 @@ def scaffold(name: str, title: str, parent: Path = Path(__file__).parent, api: A
     if folder.exists():
         raise FileExistsError(f"{folder} exists: pick another name or remove it")
     shutil.copytree(TEMPLATE, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        _fill_in(folder, name, title, api)
+    except Exception:
+        shutil.rmtree(folder)  # no half-written museum left behind
+        raise
+    return folder
+
+
+def _fill_in(folder: Path, name: str, title: str, api: Api | None) -> None:
+    """Name the copy's museum; make it an API museum (its harvest.py, location and resources) if
+    ``api`` is given, else drop the API's harvest module."""
     declaration = {
         'NAME = "template"': f"NAME = {name!r}",
         'TITLE = "The Template Museum"': f"TITLE = {title!r}",
@@ -100,7 +111,6 @@ def scaffold(name: str, title: str, parent: Path = Path(__file__).parent, api: A
             "resources=dump_resources(NAME, LOCATION)": "resources=api_resources(NAME, LOCATION)",
         }
     _replace(folder / "__init__.py", declaration)
-    return folder
 
 
 def main(argv: list[str] | None = None) -> Path:

@@ -70,7 +70,8 @@ def test_a_museum_from_the_template_reaches_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _repository_state()
-    scaffold("fourth", "The Fourth Museum", tmp_path / "museums")
+    folder = scaffold("fourth", "The Fourth Museum", tmp_path / "museums")
+    assert not (folder / "harvest_api.py").exists()  # a dump museum: its harvest.py reads the dump
     # Its location setting, named by its own declaration (FOURTH_COLLECTION_URL), points at its
     # dump: the template's one-record sample is not what is harvested.
     _write_records(tmp_path / "dump")
