@@ -19,10 +19,10 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import DumpRecords, read_json_records
-from harvest.museum import Clean, Museum
 from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.sources import DumpLocation
 from shared.issues import issue_rows
+from shared.museum import Clean, Museum
 from shared.stages import lake_asset
 
 RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")

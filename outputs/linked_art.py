@@ -18,9 +18,10 @@ astronomically (1 BCE = 0000, 2 BCE = -0001), so a BCE year y is written as y + 
 source may write for the turn of the era, is written as it stands (0000).
 """
 
+from collections.abc import Mapping
+
 import polars as pl
 
-from harvest.museums import MUSEUMS as REGISTERED
 from outputs import vocabulary as aat
 from outputs.exchange import LINKED_ART_CONTEXT, entity_id, known_size, manifest_id
 from outputs.json_text import joined_array, json_array, json_object, number, one_item, value
@@ -28,8 +29,6 @@ from shared.lookup import lookup
 
 IIIF_PRESENTATION = "http://iiif.io/api/presentation"
 IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
-# The current owner of each source's objects: the registered museums' titles.
-MUSEUMS = {museum.name: museum.title for museum in REGISTERED}
 
 # An agent's Linked Art class follows its type in the model (transforms.agent_types): a person is
 # a Person; a group, and a culture credited as maker ("Etruscan", "British School"), a Group (a
@@ -236,14 +235,17 @@ def linked_art_objects(
     images: pl.LazyFrame,
     *,
     base_url: str,
+    titles: Mapping[str, str],
 ) -> pl.LazyFrame:
     """One HumanMadeObject per object (columns ``object_key``, ``source``, ``document``), in the
-    objects table's order."""
+    objects table's order; ``titles``: each source's museum by name, its current owner."""
     links = object_links(object_agents, agents, images, base_url=base_url)
-    return object_documents(objects, links, base_url=base_url)
+    return object_documents(objects, links, base_url=base_url, titles=titles)
 
 
-def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+def object_documents(
+    objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: str, titles: Mapping[str, str]
+) -> pl.LazyFrame:
     """``linked_art_objects`` from ``object_links`` computed beforehand: the exports write the
     links once and the documents a slice of objects at a time (``outputs.exchange_write``)."""
     base = base_url.rstrip("/")
@@ -275,7 +277,7 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
                 ]
             ),
             "produced_by": _production(base),
-            "current_owner": one_item(_museum(base)),
+            "current_owner": one_item(_museum(base, titles)),
             "member_of": one_item(_department_set(base)),
             "representation": _representation(),
             "subject_of": json_array(
@@ -330,13 +332,13 @@ def _production(base: str) -> pl.Expr:
     return pl.when(has_production).then(production)
 
 
-def _museum(base: str) -> pl.Expr:
-    """The museum of the object's source, as a Group: its current owner."""
+def _museum(base: str, titles: Mapping[str, str]) -> pl.Expr:
+    """The museum of the object's source, as a Group: its current owner (``titles``: by source)."""
     return json_object(
         {
             "id": value(pl.concat_str(pl.lit(f"{base}/museum/"), pl.col("source"))),
             "type": "Group",
-            "_label": value(lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))),
+            "_label": value(lookup(pl.col("source"), titles, default=pl.col("source"))),
         }
     )
 
@@ -372,11 +374,12 @@ def identity_id(base_url: str, identity_key: pl.Expr) -> pl.Expr:
     )
 
 
-def _equivalents(agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
+def _equivalents(agents: pl.LazyFrame, base_url: str, titles: Mapping[str, str]) -> pl.LazyFrame:
     """Per identity_key: ``equivalent``, each museum's record of the maker (its page where the
-    museum gives one, else the agent's id here), labelled with the museum's name and title."""
+    museum gives one, else the agent's id here), labelled with the maker's name and the museum's
+    title (``titles``, by source)."""
     record = pl.coalesce(pl.col("url"), entity_id(base_url, "agent", pl.col("source"), pl.col("source_id")))
-    museum = lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))
+    museum = lookup(pl.col("source"), titles, default=pl.col("source"))
     ref = json_object(
         {
             "id": value(record),
@@ -390,15 +393,18 @@ def _equivalents(agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
     )
 
 
-def linked_art_people(agents: pl.LazyFrame, identities: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+def linked_art_people(
+    agents: pl.LazyFrame, identities: pl.LazyFrame, *, base_url: str, titles: Mapping[str, str]
+) -> pl.LazyFrame:
     """One Person or Group per identity (columns ``identity_key``, ``la_type``, ``document``), in
     the identities' order; anonymous placeholders have none. Id from the identity key
     (``identity_id``); the preferred name; birth and death (a Group's formation and dissolution);
     the first nationality its museums state, as a statement (no nationality vocabulary id is
-    pinned); each museum's record as ``equivalent``. A culture is a Group (``LA_TYPES``)."""
+    pinned); each museum's record as ``equivalent`` (``titles``: the museums' names, by source).
+    A culture is a Group (``LA_TYPES``)."""
     base = base_url.rstrip("/")
     typed = with_agent_types(identities).drop_nulls("la_type")
-    members = _equivalents(with_agent_types(agents).drop_nulls("la_type"), base)
+    members = _equivalents(with_agent_types(agents).drop_nulls("la_type"), base, titles)
     person = pl.col("la_type") == "Person"
 
     def event(kind: str, year: str) -> pl.Expr:

@@ -111,6 +111,37 @@ def test_shared_is_the_ground_floor() -> None:
                 assert not any(n.split(".")[0] in above for n in names), (path, node.lineno, names)
 
 
+def _package_imports() -> dict[str, set[str]]:
+    """Which of the project's packages each package imports, anywhere in its modules (an import
+    inside a function, made late to spare Dagster, counts too)."""
+    import ast
+    from pathlib import Path
+
+    packages = ("shared", "transforms", "harvest", "outputs")
+    imports: dict[str, set[str]] = {package: set() for package in packages}
+    for package in packages:
+        for path in sorted(Path(package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    names = (
+                        [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                    )
+                    imports[package] |= {n.split(".")[0] for n in names} & (set(packages) - {package})
+    return imports
+
+
+def test_no_package_cycle() -> None:
+    """The packages stand in layers: each imports only packages below it (the museums' declaration
+    type, shared.museum, is below both the harvest that declares museums and the transforms that
+    derive assets from them)."""
+    imports = _package_imports()
+    placed: list[str] = []
+    while len(placed) < len(imports):
+        ready = sorted(p for p in imports if p not in placed and imports[p] <= set(placed))
+        assert ready, f"a cycle among {sorted(set(imports) - set(placed))}: {imports}"
+        placed.extend(ready)
+
+
 def test_blocking_checks_run_in_their_assets_and_every_table_of_the_database_has_one() -> None:
     """A blocking check runs in its asset, before the lake holds the table (shared.stages): a check
     of its own would run after the table was written. Every table of the database is checked

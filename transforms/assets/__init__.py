@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from harvest.museum import Museum
+from shared.museum import Museum
 from transforms.assets.clean import clean_assets
 from transforms.assets.enrich import enrich_assets
 from transforms.assets.inputs import Collection

@@ -4,9 +4,9 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from harvest.museum import Frame, Museum
 from shared.checks import issues_check, lake_check, model_check
 from shared.io_manager import SCANNED
+from shared.museum import Frame, Museum
 from shared.schemas.clean import CleanAgents, CleanObjects
 from shared.schemas.common import of_source
 from shared.stages import checked_asset, lake_asset

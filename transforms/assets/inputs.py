@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import dagster as dg
 import polars as pl
 
-from harvest.museum import Museum
 from shared.io_manager import SCANNED
+from shared.museum import Museum
 from transforms import model
 
 
