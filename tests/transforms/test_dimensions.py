@@ -6,6 +6,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.issues import ISSUE, collect_issues
@@ -183,3 +185,28 @@ def test_aic_artworks_match_their_dimensions_detail() -> None:
     assert [int(v) for v in out[H]] == [d["height"] for d in detail]
     assert [int(v) for v in out[W]] == [d["width"] for d in detail]
     assert out[D].is_null().all()
+
+
+SIZE = st.decimals(min_value="0.1", max_value="999.9", places=1)
+LABELS = {"H": H, "W": W, "D": D, "L": L, "Diam": DIAM}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SIZE, min_size=1, max_size=3))
+def test_unlabelled_sizes_are_height_width_depth_in_order(sizes: list) -> None:
+    inches = " x ".join("1" for _ in sizes)
+    (row,) = _parse([f"{inches} in. ({' x '.join(map(str, sizes))} cm)"])
+    assert row == pytest.approx(dict(zip((H, W, D), map(float, sizes), strict=False)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(list(LABELS)), min_size=1, max_size=4, unique=True).flatmap(
+    lambda labels: st.tuples(st.just(labels), st.lists(SIZE, min_size=len(labels), max_size=len(labels)))
+))  # fmt: skip
+def test_labelled_sizes_go_to_their_labels_in_any_order(labelled: tuple[list[str], list]) -> None:
+    labels, sizes = labelled
+    inches = " x ".join(f"{label}: 1" for label in labels)
+    (row,) = _parse([f"{inches} in. ({' x '.join(map(str, sizes))} cm)"])
+    assert row == pytest.approx(
+        {LABELS[label]: float(size) for label, size in zip(labels, sizes, strict=True)}
+    )

@@ -204,3 +204,12 @@ def test_whole_walters_sample(walters: pl.DataFrame) -> None:
     assert plain["keywords"].to_list() == [_split_keywords(raw) for raw in plain["keywords_raw"]]
     assert plain["location"].to_list() == [_sentence_case(raw) for raw in plain["location_raw"]]
     assert not out["keywords"].explode(empty_as_null=True).drop_nulls().str.contains(r"^\s|\s$|;").any()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.none() | st.text(alphabet="aZé1 ;-,\t\r\n", max_size=30), max_size=8))
+def test_split_list_and_clean_label_follow_their_rule_on_text_without_markup(
+    values: list[str | None],
+) -> None:
+    assert _apply(split_list, values) == [_split_keywords(value) for value in values]
+    assert _apply(clean_label, values) == [_sentence_case(value) for value in values]
