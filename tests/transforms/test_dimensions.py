@@ -199,10 +199,14 @@ def test_unlabelled_sizes_are_height_width_depth_in_order(sizes: list) -> None:
     assert row == pytest.approx(dict(zip((H, W, D), map(float, sizes), strict=False)))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(list(LABELS)), min_size=1, max_size=4, unique=True).flatmap(
+# Some labels in any order, and a size for each.
+LABELLED_SIZES = st.lists(st.sampled_from(list(LABELS)), min_size=1, max_size=4, unique=True).flatmap(
     lambda labels: st.tuples(st.just(labels), st.lists(SIZE, min_size=len(labels), max_size=len(labels)))
-))  # fmt: skip
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(LABELLED_SIZES)
 def test_labelled_sizes_go_to_their_labels_in_any_order(labelled: tuple[list[str], list]) -> None:
     labels, sizes = labelled
     inches = " x ".join(f"{label}: 1" for label in labels)
