@@ -67,7 +67,8 @@ def test_the_sample_survives_a_misbehaving_server(sample: list[dict]) -> None:
     assert list({r["ObjectID"]: r for r in harvest.records}.values()) == sample
     stats = harvest.stats
     assert len(harvest.records) == len(sample) + stats.duplicates_dropped
-    assert stats.records == 2107 and stats.pages == 43
+    page_size = fast_config(server.url).page_size
+    assert stats.records == len(sample) and stats.pages == -(-len(sample) // page_size)  # the last one short
     # At most: an answer that comes too late for the client was counted by the server all the same.
     assert 1 <= stats.duplicates_dropped <= server.faults["repeat"]
     # At most: a fault on a page fetched ahead past the last one is not retried (it is abandoned).

@@ -44,8 +44,7 @@ def artic() -> Iterator[httpx.Client]:
 def test_walters_records_are_loaded_exactly_as_shipped() -> None:
     with gzip.open(WALTERS_SAMPLE, "rt", encoding="utf-8") as lines:
         shipped = [json.loads(line) for line in lines]
-    assert load_walters_objects() == shipped
-    assert len(shipped) == 2107
+    assert shipped and load_walters_objects() == shipped
 
 
 def test_walters_list_envelope_is_the_contracts(walters: httpx.Client) -> None:
@@ -73,9 +72,11 @@ def test_walters_list_envelope_is_the_contracts(walters: httpx.Client) -> None:
 
 
 def test_walters_pages_end_and_names_match_in_any_case(walters: httpx.Client) -> None:
-    last = walters.get("/v1/objects", params={"APIKEY": "k", "page": 85, "PAGESIZE": 25}).json()
-    assert (len(last["Items"]), last["NextPage"], last["PageSize"]) == (7, False, 25)  # 2,107 = 84 x 25 + 7
-    beyond = walters.get("/v1/objects", params={"apikey": "k", "Page": 86}).json()
+    pages, short = divmod(len(load_walters_objects()), 25)
+    assert short, "the sample fills its last page of 25: pick another page size"
+    last = walters.get("/v1/objects", params={"APIKEY": "k", "page": pages + 1, "PAGESIZE": 25}).json()
+    assert (len(last["Items"]), last["NextPage"], last["PageSize"]) == (short, False, 25)
+    beyond = walters.get("/v1/objects", params={"apikey": "k", "Page": pages + 2}).json()
     assert (beyond["Items"], beyond["NextPage"], beyond["PrevPage"]) == ([], False, True)
     first = walters.get("/v1/objects", params={"apikey": "k"}).json()
     assert (first["Page"], first["PageSize"], first["PrevPage"]) == (1, 25, False)
