@@ -11,19 +11,20 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from harvest.museum import Museum
 from harvest.museums import MUSEUMS, declared_variables, select_museums
 from harvest.raw import origin_of
 from outputs import assets as output_assets
 from shared.jobs import full_refresh_schedule_for, nightly_job, nightly_schedule_for
+from shared.museum import Museum
 from shared.resources import Settings, build_resources, read_settings
 from shared.sensors import sensors_for
 from transforms.assets import clean_assets, collection_assets
 
 
 def resources_for(settings: Settings, museums: Sequence[Museum] = MUSEUMS) -> dict[str, object]:
-    """The resources every job uses: the lake's (shared.resources) and each museum's."""
-    resources = build_resources(settings)
+    """The resources every job uses: the lake's (shared.resources, the exports naming the museums
+    by their titles) and each museum's."""
+    resources = build_resources(settings, {m.name: m.title for m in museums})
     for museum in museums:
         resources.update(museum.resources(settings))
     return resources
@@ -44,13 +45,9 @@ def make_definitions(settings: Settings, registry: Sequence[Museum] = MUSEUMS) -
     settings select (tests build their own with a temporary DATA_DIR, or a registry of their own).
     Raises ``MuseumSelectionError`` naming the variable when a named museum has no location."""
     museums = select_museums(registry, settings)
-    assets: list[dg.AssetsDefinition] = []
+    assets: list[dg.AssetsDefinition] = [a for m in museums for a in m.harvest()]
     checks: list[dg.AssetChecksDefinition] = []
-    for built in (
-        *(m.harvest_assets() for m in museums),
-        *map(clean_assets, museums),
-        collection_assets(museums),
-    ):
+    for built in (*map(clean_assets, museums), collection_assets(museums)):
         assets.extend(built[0])
         checks.extend(built[1])
     nightly = nightly_job(origins(settings, museums))

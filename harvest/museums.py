@@ -1,5 +1,5 @@
 """The registry: every museum the pipeline harvests. Adding one is one line here
-(docs/adding-a-museum.md); everything else is derived from its declaration (harvest.museum).
+(docs/adding-a-museum.md); everything else is derived from its declaration (shared.museum).
 
 Which of them a run harvests is decided once, from the settings, when the definitions load
 (``select_museums``): a deployment runs what it names, and nothing else.
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from harvest import artic, tate, walters
-from harvest.museum import Museum
+from shared.museum import Museum
 
 if TYPE_CHECKING:
     from shared.resources import Settings

@@ -1,48 +1,35 @@
-"""Paging styles of the sources, and de-duplication of what they serve, over `HttpHarvester`.
+"""Paging styles every API museum may use, and collecting what they serve, over `HttpHarvester`.
 
-Walters (the contract in the README): `GET {base}/v1/objects?apikey=&Page=N&pageSize=S` from page 1; the
-envelope has no total, only `NextPage`, so pages are fetched ahead `concurrency` at a time and
-the harvest stops at the first page with `NextPage` false or no `Items`.
+A museum names its own API's specifics (paths, field names, its error envelope) in its folder
+(harvest/<museum>/api.py) and pages it with a style here, or with its own where the API asks for one
+(the Art Institute's search cursor: harvest/artic/api.py).
 
-Art Institute of Chicago (api.artic.edu/docs, "Pagination" and "Search"; the search request
-code of art-institute-of-chicago/data-aggregator): `limit` cannot exceed 100, and a search
-cannot reach past a fixed depth through any combination of `page` and `limit` (the docs say
-10,000 records; the server's guest setting `max_resources_guest` is 1,000). So instead of
-`page`, every request asks for page 1 of `/{resource}/search` *after* the last record seen:
-a keyset cursor, an Elasticsearch `range` on the sort keys with `sort` on the same keys, sent
-the way the docs recommend for production, as JSON in the `params` query parameter (with
-`fields` and `limit`). A full harvest sorts by `id`; an incremental one keeps `updated_at >=`
-a high-water mark and sorts by (`updated_at`, `id`), so records sharing a timestamp across a
-page boundary are neither skipped nor repeated. The cursor needs one request after another,
-which is also what the docs ask of scrapers (a single thread, self-throttled; anonymous
-clients are throttled to 60 requests a minute). `pagination.total` (records still matching)
-tells when the last page has come. The docs ask every client to name itself and a contact in an
-`AIC-User-Agent` header (older versions said `User-Agent`): put it in `HttpConfig.headers`.
+`numbered_pages` pages a list by page number (`PageNumbers`: `GET {path}?page=N&limit=S`): without a
+total to go by, pages are fetched ahead `concurrency` at a time, and the harvest stops at the first
+page that says no other follows, or has no records.
 
 `collect` keeps every copy of a record it is served, counting the copies of a key already seen:
-which copy to keep is decided on the frame, by one rule for every source (`harvest.received`). A
-Walters page that repeats a record repeats an identical copy; an AIC record changed during a run
-is served again after the cursor with its new `updated_at`, and that newer copy is the one kept.
+which copy to keep is decided on the frame, by one rule for every source (`harvest.received`).
 """
 
-import json
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
 from harvest.http import HarvestError, HttpHarvester
 
-ARTIC_MAX_LIMIT = 100
-WALTERS_PATH = "/v1/objects"
+# A source's error envelope: the reason and status with which a body served as 200 says the request
+# failed; None when it did not.
+Refusal = Callable[[Mapping[str, Any]], tuple[str, int | None] | None]
 
 
 @dataclass(frozen=True)
 class Page:
     """Records as one response served them; `number` is the page number or cursor index (1-based).
 
-    `config` is the response's `config` block where the source sends one (AIC: iiif_url, website_url).
+    `config` is the response's `config` block where the source sends one (the Art Institute's: iiif_url, website_url).
     """
 
     number: int
@@ -77,77 +64,52 @@ class Harvest:
     config: Mapping[str, Any]
 
 
-def walters_pages(harvester: HttpHarvester) -> Iterator[Page]:
-    """Walters list pages from page 1 until `NextPage` is false or a page has no Items."""
+@dataclass(frozen=True)
+class PageNumbers:
+    """A list paged by page number: `GET {path}?{page}=N&{size}=S` from page `first`, the page's
+    records a list at the body's field `records`. Another page follows while the field `more` is
+    true or non-empty (a flag, a next page's URL); without one, while a page is full. `refused`: the
+    API's error envelope, if it has one. Fields are dotted paths into the body (`meta.next`)."""
+
+    path: str
+    records: str = "data"
+    page: str = "page"
+    size: str = "limit"
+    first: int = 1
+    more: str | None = None
+    refused: Refusal | None = None
+
+
+def field_at(body: Mapping[str, Any], path: str) -> Any:
+    """The value at the dotted `path` of a JSON body; None where it is missing."""
+    value: Any = body
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, Mapping) else None
+    return value
+
+
+def numbered_pages(harvester: HttpHarvester, paging: PageNumbers) -> Iterator[Page]:
+    """The pages of `paging` until one says no other follows or has no records, each numbered as
+    asked; a body without its list of records, or that the API's envelope refuses, fails the
+    harvest naming the page's URL (its secrets redacted)."""
     size = harvester.config.page_size
-    calls = ((WALTERS_PATH, {"Page": n, "pageSize": size}) for n in count(1))
-    for number, body in enumerate(harvester.get_json_many(calls), start=1):
-        items = body.get("Items")
-        if body.get("ReturnStatus") is False or not isinstance(items, list):
-            url = harvester.redact(harvester.url(WALTERS_PATH, {"Page": number, "pageSize": size}))
-            reason = f"error envelope: ReturnMessage {body.get('ReturnMessage')!r}"
-            raise HarvestError(harvester.config.source, url, reason, status=body.get("ReturnCode"))
-        if items:
-            yield Page(number, items)
-        if not items or not body.get("NextPage"):
-            return
 
+    def params(number: int) -> dict[str, int]:
+        return {paging.page: number, paging.size: size}
 
-def artic_pages(
-    harvester: HttpHarvester, resource: str, fields: Sequence[str], *, updated_since: str | None = None
-) -> Iterator[Page]:
-    """All records of an AIC resource (e.g. "artworks"), or those with updated_at >= updated_since.
-
-    `updated_since` is an ISO 8601 timestamp with offset, as AIC writes them. The search
-    endpoint adds `_score` to every record; it is dropped (null under an explicit sort, and not
-    part of the record the detail endpoint serves).
-    """
-    limit = harvester.config.page_size
-    if limit > ARTIC_MAX_LIMIT:
-        raise ValueError(f"AIC serves at most {ARTIC_MAX_LIMIT} records a page, not {limit}")
-    keys = ("updated_at", "id") if updated_since else ("id",)
-    wanted = list(dict.fromkeys([*fields, *keys]))  # the cursor reads the sort keys
-    after: tuple[Any, ...] | None = None
-    for index in count(1):
-        params = {
-            "sort": [{key: "asc"} for key in keys],
-            "fields": wanted,
-            "limit": limit,
-            **_artic_query(keys, after, updated_since),
-        }
-        body = harvester.get_json(
-            f"/{resource}/search", {"params": json.dumps(params, separators=(",", ":"))}
-        )
-        records = [{k: v for k, v in record.items() if k != "_score"} for record in body["data"]]
+    calls = ((paging.path, params(n)) for n in count(paging.first))
+    for number, body in enumerate(harvester.get_json_many(calls), start=paging.first):
+        records = field_at(body, paging.records)
+        refused = paging.refused(body) if paging.refused else None
+        if refused or not isinstance(records, list):
+            reason, status = refused or (f"no list of records at {paging.records!r}", None)
+            url = harvester.redact(harvester.url(paging.path, params(number)))
+            raise HarvestError(harvester.config.source, url, reason, status=status)
         if records:
-            yield Page(index, records, body.get("config", {}))
-        if not records or body["pagination"]["total"] <= len(records):
+            yield Page(number, records)
+        more = bool(field_at(body, paging.more)) if paging.more else len(records) >= size
+        if not records or not more:
             return
-        after = tuple(records[-1][key] for key in keys)
-
-
-def _artic_query(keys: Sequence[str], after: Sequence[Any] | None, since: str | None) -> dict[str, Any]:
-    """The Elasticsearch query for records at or after `since` and strictly after `after`.
-
-    "After (k1, k2)" in sort order is: k1 > a1, or k1 == a1 and k2 > a2.
-    """
-    clauses: list[dict[str, Any]] = []
-    if since:
-        clauses.append({"range": {"updated_at": {"gte": since}}})
-    if after is not None:
-        branches = [
-            {
-                "bool": {
-                    "filter": [
-                        *({"term": {key: value}} for key, value in zip(keys[:i], after[:i], strict=True)),
-                        {"range": {keys[i]: {"gt": after[i]}}},
-                    ]
-                }
-            }
-            for i in range(len(keys))
-        ]
-        clauses.append({"bool": {"should": branches, "minimum_should_match": 1}})
-    return {"query": {"bool": {"filter": clauses}}} if clauses else {}
 
 
 def collect(harvester: HttpHarvester, pages: Iterable[Page], *, key: str) -> Harvest:
@@ -182,17 +144,3 @@ def collect(harvester: HttpHarvester, pages: Iterable[Page], *, key: str) -> Har
         statuses=sent.statuses,
     )
     return Harvest(records, numbers, stats, config)
-
-
-def harvest_walters(harvester: HttpHarvester) -> Harvest:
-    """Every Walters object the API serves (a repeated one as often as served), keyed by ObjectID."""
-    return collect(harvester, walters_pages(harvester), key="ObjectID")
-
-
-def harvest_artic(
-    harvester: HttpHarvester, resource: str, fields: Sequence[str], *, updated_since: str | None = None
-) -> Harvest:
-    """Every AIC record of `resource` (or those updated since the mark), keyed by id (a record
-    served again after a change as often as served)."""
-    pages = artic_pages(harvester, resource, fields, updated_since=updated_since)
-    return collect(harvester, pages, key="id")

@@ -1,229 +1,69 @@
-"""In-process replays of the Walters and AIC APIs: the offline default, and the tests' servers.
+"""In-process replays of the museums' APIs: the offline default, and the tests' servers.
 
-Each replay is a pure request handler, `httpx.Request -> httpx.Response`, built over a list of
-records, so `httpx.MockTransport(handler)` runs the real harvesting code offline and
-tests/servers.py serves the same handler over a loopback socket. Records are served exactly as
-given (the loaders return them exactly as the shipped files hold them), in the sources' own
-envelopes. Routes match the end of the path, so any base URL works.
-
-Walters (the contract in the README): `GET .../v1/objects?apikey=&Page=&pageSize=` in ObjectID order, Page
-from 1, pageSize 25 by default (the museum's docs); `GET .../v1/objects/{id}` as `{"Data": ...}`.
-Query names match case-insensitively, as on the museum's ASP.NET server. A missing apikey is
-answered 401 in an error envelope: the replay's choice, the docs only say the key is required.
-
-AIC (api.artic.edu/docs; the search request and response code of data-aggregator):
-`GET .../{resource}` lists `page`/`limit` (default 12) sorted by updated_at, newest first;
-`GET .../{resource}/{id}` is one record; `GET .../{resource}/search` takes `query`, `sort`,
-`from`/`size` or `page`/`limit` (default 10), `fields` (a list or comma-separated), each as a
-query parameter or inside the JSON `params` parameter. Every response closes with the shipped
-`info` (per resource) and `config` blocks; `data` holds only the fields asked for, and search
-hits carry `_score` (null under an explicit sort, as in Elasticsearch). `limit` over 100, or a
-search reaching past `max_results` (the server's guest setting is 1,000; the docs say 10,000),
-is refused with 403 in AIC's error shape {status, error, detail}; the real status is unverified.
-Search queries and sorts are evaluated by harvest/replay_search.py; what it cannot evaluate is a 400.
+A replay is a pure request handler, `httpx.Request -> httpx.Response`, over records served exactly
+as given, in the API's envelope, so `httpx.MockTransport(handler)` runs the real harvesting code
+offline and tests/servers.py serves the same handler over a loopback socket. Routes match the end
+of the path, so any base URL works. A museum with an API of its own replays it in its folder
+(harvest/walters/replay.py, harvest/artic/replay.py); `PagedReplay` answers for any API paged by
+page number (`harvest.pagination.PageNumbers`), as the scaffolded API museum's is.
 """
 
-import gzip
 import json
-import math
-import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from harvest.replay_search import Record, matches, sort_records
+from harvest.pagination import PageNumbers
 
-# The museums' shipped data, each in its folder (harvest/<museum>/data).
-WALTERS_SAMPLE = Path(__file__).parent / "walters" / "data" / "objects-sample.jsonl.gz"
-ARTIC_DIR = Path(__file__).parent / "artic" / "data"
-# Base URLs for harvesters running over the replay transports (the host is never resolved).
-WALTERS_REPLAY_URL = "http://walters.replay"
-ARTIC_REPLAY_URL = "http://artic.replay/api/v1"
+Record = dict[str, Any]
 
-_JSON = {"Content-Type": "application/json; charset=utf-8"}
-_WALTERS_LIST = re.compile(r"/v1/objects/?$")
-_WALTERS_DETAIL = re.compile(r"/v1/objects/(-?\d+)/?$")
-_ARTIC_ROUTE = re.compile(r"/(?P<resource>[a-z-]+)(?:/(?P<id>-?\d+)|/(?P<search>search))?/?$")
-_ARTIC_SEARCH_FIELDS = ("id", "api_model", "api_link", "is_boosted", "title", "thumbnail", "timestamp")
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# The base URL of harvesters running over a replay transport (the host is never resolved).
+REPLAY_URL = "http://museum.replay"
 
 
-def load_walters_objects(path: Path = WALTERS_SAMPLE) -> list[Record]:
-    """The Walters object records of a JSON-lines dump (gzip), one record a line."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+def json_response(status: int, body: object) -> httpx.Response:
+    return httpx.Response(status, headers=JSON_HEADERS, content=json.dumps(body, ensure_ascii=False).encode())
 
 
-def load_artic_records(resource: str, directory: Path = ARTIC_DIR) -> list[Record]:
-    """The AIC records of `directory/resource/*.json` (each a detail response's `data`), by id."""
-    records = (json.loads(path.read_text(encoding="utf-8")) for path in (directory / resource).glob("*.json"))
-    return sorted(records, key=lambda record: record["id"])
+def _nested(path: str, value: object) -> Record:
+    """``{"a": {"b": value}}`` for the dotted path ``a.b``."""
+    names = path.split(".")
+    body: Record = {names[-1]: value}
+    for name in reversed(names[:-1]):
+        body = {name: body}
+    return body
 
 
-def _json_response(status: int, body: object) -> httpx.Response:
-    return httpx.Response(status, headers=_JSON, content=json.dumps(body, ensure_ascii=False).encode())
+class PagedReplay:
+    """An API paged by page number over ``lists``: each list's records, in the order given, at its
+    paging's path; the page's records and whether another follows in the paging's fields (`more`
+    written as a flag). Page and size default to the first page and 25; a page or size that is
+    not a number of at least 1 is a 400, another path a 404."""
 
-
-class WaltersReplay:
-    """The Walters v1 objects API over `objects`, served in ObjectID order."""
-
-    def __init__(self, objects: Sequence[Record]) -> None:
-        ordered = sorted(objects, key=lambda record: record["ObjectID"])
-        self._by_id = {record["ObjectID"]: record for record in ordered}
-        # Encoded once: pages are then joined, not re-serialised, so the replay keeps up with benchmarks.
-        self._encoded = [json.dumps(record, ensure_ascii=False) for record in ordered]
+    def __init__(self, lists: Sequence[tuple[PageNumbers, Sequence[Record]]]) -> None:
+        self._lists = [(paging, list(records)) for paging, records in lists]
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        query = {name.lower(): value for name, value in request.url.params.items()}
-        if not query.get("apikey"):
-            return self._error(401, "Invalid or missing apikey.")
-        if match := _WALTERS_DETAIL.search(request.url.path):
-            record = self._by_id.get(int(match[1]))
-            if record is None:
-                return self._error(404, "Object not found.")
-            return _json_response(200, {"Data": record, **self._ok()})
-        if _WALTERS_LIST.search(request.url.path):
-            try:
-                page, size = int(query.get("page", 1)), int(query.get("pagesize", 25))
-            except ValueError:
-                return self._error(400, "Page and pageSize must be integers.")
-            if page < 1 or size < 1:
-                return self._error(400, "Page and pageSize must be at least 1.")
-            return self._page(page, size)
-        return self._error(404, "No such resource.")
-
-    def _page(self, page: int, size: int) -> httpx.Response:
-        start = (page - 1) * size
-        envelope = {
-            "PageSize": size,
-            "Page": page,
-            "NextPage": start + size < len(self._encoded),
-            "PrevPage": page > 1,
-            **self._ok(),
-        }
-        items = ",".join(self._encoded[start : start + size])
-        body = f'{{"Items":[{items}],{json.dumps(envelope)[1:]}'
-        return httpx.Response(200, headers=_JSON, content=body.encode())
+        path = request.url.path.rstrip("/")
+        for paging, records in self._lists:
+            if path.endswith(paging.path.rstrip("/")):
+                return self._page(paging, records, request.url.params)
+        return json_response(404, {"error": f"no list at {request.url.path}"})
 
     @staticmethod
-    def _ok() -> Record:
-        return {"ReturnStatus": True, "ReturnCode": 200, "ReturnMessage": []}
-
-    @staticmethod
-    def _error(status: int, message: str) -> httpx.Response:
-        return _json_response(
-            status, {"ReturnStatus": False, "ReturnCode": status, "ReturnMessage": [message]}
-        )
-
-
-class ArticReplay:
-    """The AIC API over `resources` (e.g. {"artworks": [...], "agents": [...]})."""
-
-    def __init__(
-        self,
-        resources: Mapping[str, Sequence[Record]],
-        *,
-        info: Mapping[str, Any] | None = None,
-        config: Mapping[str, Any] | None = None,
-        max_results: int = 1000,
-    ) -> None:
-        self._records = {name: list(records) for name, records in resources.items()}
-        self._info = info if info is not None else _read_json(ARTIC_DIR / "info.json")
-        self._config = config if config is not None else _read_json(ARTIC_DIR / "config.json")
-        self._max_results = max_results
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        route = _ARTIC_ROUTE.search(request.url.path)
-        if route is None or route["resource"] not in self._records:
-            return _artic_error(404, "Not found", "The requested resource does not exist.")
-        resource, records = route["resource"], self._records[route["resource"]]
-        params: dict[str, Any] = dict(request.url.params.items())
+    def _page(paging: PageNumbers, records: list[Record], params: Mapping[str, str]) -> httpx.Response:
         try:
-            params |= json.loads(params.pop("params", "{}"))  # the `params` JSON wins, as on AIC
-        except (TypeError, ValueError):
-            return _artic_error(400, "Invalid params", "`params` must be a JSON object.")
-        if route["id"] is not None:
-            found = [record for record in records if str(record["id"]) == route["id"]]
-            if not found:
-                return _artic_error(404, "Not found", "The item you requested cannot be found.")
-            return self._respond(resource, {"data": _select(found[0], params.get("fields"))})
-        try:
-            if route["search"]:
-                return self._search(resource, records, params)
-            return self._listing(resource, records, params)
-        except (KeyError, TypeError, ValueError) as exc:
-            return _artic_error(400, "Unsupported request", f"The replay cannot answer this: {exc!r}")
-
-    def _listing(self, resource: str, records: list[Record], params: Mapping[str, Any]) -> httpx.Response:
-        page, limit = int(params.get("page", 1)), int(params.get("limit", 12))
-        if refused := self._refuse(limit, None):
-            return refused
-        newest_first = sort_records(records, [{"updated_at": "desc"}])
-        offset = (page - 1) * limit
-        data = [_select(record, params.get("fields")) for record in newest_first[offset : offset + limit]]
-        pagination = _pagination(len(records), limit, offset)
-        if page > 1:
-            pagination["prev_url"] = f"{ARTIC_REPLAY_URL}/{resource}?page={page - 1}&limit={limit}"
-        if offset + limit < len(records):
-            pagination["next_url"] = f"{ARTIC_REPLAY_URL}/{resource}?page={page + 1}&limit={limit}"
-        return self._respond(resource, {"pagination": pagination, "data": data})
-
-    def _search(self, resource: str, records: list[Record], params: Mapping[str, Any]) -> httpx.Response:
-        size = int(params.get("size", params.get("limit", 10)))
-        offset = int(params["from"]) if "from" in params else (int(params.get("page", 1)) - 1) * size
-        if refused := self._refuse(size, offset):
-            return refused
-        query, sort = params.get("query"), params.get("sort")
-        hits = [record for record in records if query is None or matches(query, record)]
-        if sort is not None:
-            hits = sort_records(hits, sort)
-        fields = params.get("fields") or _ARTIC_SEARCH_FIELDS
-        score = None if sort is not None else 1.0
-        data = [{"_score": score, **_select(record, fields)} for record in hits[offset : offset + size]]
-        body = {"preference": None, "pagination": _pagination(len(hits), size, offset), "data": data}
-        return self._respond(resource, body)
-
-    def _refuse(self, limit: int, offset: int | None) -> httpx.Response | None:
-        if limit > 100:
-            return _artic_error(403, "Invalid limit", "You have requested too many resources per page.")
-        if offset is not None and offset + limit > self._max_results:
-            return _artic_error(403, "Invalid number of results", "You have requested too many results.")
-        return None
-
-    def _respond(self, resource: str, body: Record) -> httpx.Response:
-        return _json_response(200, {**body, "info": self._info[resource], "config": self._config})
-
-
-def walters_replay_transport(objects: Sequence[Record] | None = None) -> httpx.MockTransport:
-    """A transport answering like the Walters API, over `objects` (default: the shipped sample)."""
-    return httpx.MockTransport(WaltersReplay(load_walters_objects() if objects is None else objects))
-
-
-def artic_replay_transport(resources: Mapping[str, Sequence[Record]] | None = None) -> httpx.MockTransport:
-    """A transport answering like the AIC API, over `resources` (default: the shipped fixtures)."""
-    if resources is None:
-        resources = {name: load_artic_records(name) for name in ("artworks", "agents")}
-    return httpx.MockTransport(ArticReplay(resources))
-
-
-def _read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _artic_error(status: int, error: str, detail: str) -> httpx.Response:
-    return _json_response(status, {"status": status, "error": error, "detail": detail})
-
-
-def _pagination(total: int, limit: int, offset: int) -> Record:
-    pages = math.ceil(total / limit) if limit else None
-    current = offset // limit + 1 if limit else None
-    return {"total": total, "limit": limit, "offset": offset, "total_pages": pages, "current_page": current}
-
-
-def _select(record: Record, fields: str | Sequence[str] | None) -> Record:
-    """The record restricted to `fields` (in the record's own order); all of it when None."""
-    if fields is None:
-        return record
-    wanted = {name.strip() for name in fields.split(",")} if isinstance(fields, str) else set(fields)
-    return {name: value for name, value in record.items() if name in wanted}
+            page, size = int(params.get(paging.page, paging.first)), int(params.get(paging.size, 25))
+        except ValueError:
+            return json_response(400, {"error": f"{paging.page} and {paging.size} must be integers"})
+        if page < paging.first or size < 1:
+            return json_response(
+                400, {"error": f"{paging.page} starts at {paging.first}, {paging.size} at 1"}
+            )
+        start = (page - paging.first) * size
+        body = _nested(paging.records, records[start : start + size])
+        if paging.more:
+            body = {**body, **_nested(paging.more, start + size < len(records))}
+        return json_response(200, body)

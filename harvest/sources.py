@@ -1,4 +1,6 @@
-"""The sources as Dagster resources: where each API is, how hard to push it, and the offline default.
+"""The sources as Dagster resources: where an API is, how hard to push it, and the offline default;
+where a dump is. A museum's own API resource subclasses ``ApiSource`` in its folder
+(harvest/walters/api.py); an API museum that needs nothing of its own uses ``PagedApi``.
 
 With no base URL a source is the embedded replay of the data shipped in the museum's folder
 (harvest/<museum>/data), served through the same HTTP client code as a real server (an in-process
@@ -10,20 +12,11 @@ from typing import Any
 import dagster as dg
 import httpx
 
-from harvest.exports import SHIPPED_EXPORTS
 from harvest.http import HttpConfig, HttpHarvester
-from harvest.replay import (
-    ARTIC_REPLAY_URL,
-    WALTERS_REPLAY_URL,
-    artic_replay_transport,
-    walters_replay_transport,
-)
-
-# The Art Institute asks API clients to identify themselves with this header (api.artic.edu/docs).
-ARTIC_USER_AGENT = "collection-lakehouse (museum analytics pipeline; nightly harvest)"
+from harvest.replay import REPLAY_URL
 
 
-class _ApiSource(dg.ConfigurableResource):
+class ApiSource(dg.ConfigurableResource):
     """Where a source is and how hard to push it. The retry fields are stamina's exponential
     backoff with jitter (first wait, cap, jitter), the cap on a server's `Retry-After`, and
     `retry_deadline_s`: one request (a page), all its attempts and waits included, gives up after
@@ -60,69 +53,24 @@ class _ApiSource(dg.ConfigurableResource):
         return HttpHarvester(config, transport=replay if self.is_replay else None)
 
 
-class WaltersApi(_ApiSource):
-    """The Walters v1 API (`GET {base}/v1/objects`); unset base URL: the shipped 2,107-object sample.
+class PagedApi(ApiSource):
+    """A museum's paged JSON API (harvest.api_assets); unset base URL: the embedded replay of the
+    sample shipped in the museum's folder."""
 
-    The key is a secret. A resource's configured values are written into the job snapshot that
-    Dagster stores with every run, so `shared.resources` binds a key from `WALTERS_API_KEY` as
-    `dg.EnvVar`: the snapshot then records only the variable's name, and `key()` reads the value
-    when the harvest starts.
-    """
-
-    api_key: str = "offline"
     page_size: int = 100
 
-    def key(self) -> str:
-        """The key's value (read from the environment when it was bound as `dg.EnvVar`)."""
-        key = self.api_key
-        return (key.get_value() or "") if isinstance(key, dg.EnvVar) else key
-
-    def harvester(self) -> HttpHarvester:
+    def harvester(self, source: str, replay: httpx.BaseTransport) -> HttpHarvester:
+        """The harvester of ``source``: at ``base_url``, else over ``replay`` (the shipped sample)."""
         config = HttpConfig(
-            source="walters",
-            base_url=self.base_url or WALTERS_REPLAY_URL,
-            params={"apikey": self.key()},
-            secret_params=frozenset({"apikey"}),
+            source=source,
+            base_url=self.base_url or REPLAY_URL,
             timeout_s=self.timeout_s,
             page_size=self.page_size,
             concurrency=self.concurrency,
             requests_per_second=self.requests_per_second,
             **self._retry_settings(),
         )
-        return self._harvester(config, walters_replay_transport())
-
-
-class ArticApi(_ApiSource):
-    """The Art Institute of Chicago API (e.g. https://api.artic.edu/api/v1); unset: the shipped
-    fixtures. The docs ask for a single, self-throttled client: one request at a time, 1/s."""
-
-    page_size: int = 100
-    concurrency: int = 1
-    requests_per_second: float | None = 1.0
-
-    def harvester(self) -> HttpHarvester:
-        config = HttpConfig(
-            source="artic",
-            base_url=self.base_url or ARTIC_REPLAY_URL,
-            headers={"AIC-User-Agent": ARTIC_USER_AGENT},
-            timeout_s=self.timeout_s,
-            page_size=self.page_size,
-            concurrency=self.concurrency,
-            # The replay answers in-process: no server to be polite to.
-            requests_per_second=None if self.is_replay else self.requests_per_second,
-            **self._retry_settings(),
-        )
-        return self._harvester(config, artic_replay_transport())
-
-
-class WaltersExports(dg.ConfigurableResource):
-    """Where the Walters CSV exports are: a directory or base URL; unset: the shipped copies."""
-
-    location: str | None = None
-
-    @property
-    def resolved(self) -> str:
-        return self.location or str(SHIPPED_EXPORTS)
+        return self._harvester(config, replay)
 
 
 class DumpLocation(dg.ConfigurableResource):

@@ -92,6 +92,7 @@ def linked_art_objects_export(lakehouse: Lakehouse, public_ids: PublicIds, targe
             images,
             scratch,
             base_url=public_ids.base_url,
+            titles=public_ids.museum_titles,
         )
 
     return write_checked("linked_art_objects", target, write, checks.OBJECT_CHECKS)
@@ -103,7 +104,9 @@ def linked_art_people_export(lakehouse: Lakehouse, public_ids: PublicIds, target
     {source_id} of its identity_key: name, birth and death, nationality, each museum's record as
     equivalent."""
     agents, identities = _scan(lakehouse, "agents", "agent_identities")
-    documents = linked_art_people(agents, identities, base_url=public_ids.base_url)
+    documents = linked_art_people(
+        agents, identities, base_url=public_ids.base_url, titles=public_ids.museum_titles
+    )
     metadata, results = write_checked("linked_art_people", target, _sink(documents), checks.PEOPLE_CHECKS)
     groups = with_agent_types(identities).filter(pl.col("la_type") == "Group")
     metadata["groups"] = dg.MetadataValue.int(groups.select(pl.len()).collect().item())

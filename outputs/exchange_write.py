@@ -12,6 +12,7 @@ writer peaks at 0.53 GB in 41 s (before: 1.19 GB in 61 s).
 """
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -32,10 +33,12 @@ def write_linked_art_objects(
     target: Path,
     *,
     base_url: str,
+    titles: Mapping[str, str],
     slice_rows: int = SLICE_ROWS,
 ) -> None:
     """Write the HumanMadeObject of every object of the Parquet table ``objects`` to ``target``
-    (NDJSON, the objects' order), ``slice_rows`` objects per query."""
+    (NDJSON, the objects' order), ``slice_rows`` objects per query; ``titles``: the museums' names
+    by source."""
     part = target.with_name(f".{target.name}.part")
     try:
         rows = pl.scan_parquet(str(objects)).select(pl.len()).collect().item()
@@ -46,7 +49,8 @@ def write_linked_art_objects(
                     object_agents, agents, images, base_url=base_url, object_keys=batch.select("object_key")
                 )
                 sink_documents(
-                    object_documents(batch, links, base_url=base_url).select("document"), str(part)
+                    object_documents(batch, links, base_url=base_url, titles=titles).select("document"),
+                    str(part),
                 )
                 with part.open("rb") as written:
                     shutil.copyfileobj(written, out)

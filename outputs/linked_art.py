@@ -18,9 +18,10 @@ astronomically (1 BCE = 0000, 2 BCE = -0001), so a BCE year y is written as y + 
 source may write for the turn of the era, is written as it stands (0000).
 """
 
+from collections.abc import Mapping
+
 import polars as pl
 
-from harvest.museums import MUSEUMS as REGISTERED
 from outputs import vocabulary as aat
 from outputs.exchange import LINKED_ART_CONTEXT, entity_id, known_size, manifest_id
 from outputs.json_text import joined_array, json_array, json_object, number, one_item, value
@@ -28,8 +29,6 @@ from shared.lookup import lookup
 
 IIIF_PRESENTATION = "http://iiif.io/api/presentation"
 IIIF_MANIFEST_FORMAT = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
-# The current owner of each source's objects: the registered museums' titles.
-MUSEUMS = {museum.name: museum.title for museum in REGISTERED}
 
 # An agent's Linked Art class follows its type in the model (transforms.agent_types): a person is
 # a Person; a group, and a culture credited as maker ("Etruscan", "British School"), a Group (a
@@ -236,82 +235,29 @@ def linked_art_objects(
     images: pl.LazyFrame,
     *,
     base_url: str,
+    titles: Mapping[str, str],
 ) -> pl.LazyFrame:
     """One HumanMadeObject per object (columns ``object_key``, ``source``, ``document``), in the
-    objects table's order."""
+    objects table's order; ``titles``: each source's museum by name, its current owner."""
     links = object_links(object_agents, agents, images, base_url=base_url)
-    return object_documents(objects, links, base_url=base_url)
+    return object_documents(objects, links, base_url=base_url, titles=titles)
 
 
-def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+def object_documents(
+    objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: str, titles: Mapping[str, str]
+) -> pl.LazyFrame:
     """``linked_art_objects`` from ``object_links`` computed beforehand: the exports write the
     links once and the documents a slice of objects at a time (``outputs.exchange_write``)."""
     base = base_url.rstrip("/")
     rows = objects.join(links, on="object_key", how="left", maintain_order="left")
-    carried_out_by, part = _production_parts(base)
-    title = pl.col("title")
-    production = json_object(
-        {
-            "type": "Production",
-            "timespan": timespan(pl.col("date_start_year"), pl.col("date_end_year"), pl.col("date_text")),
-            "carried_out_by": carried_out_by,
-            "part": part,
-        }
-    )
-    has_production = (
-        pl.col("date_start_year").is_not_null()
-        | pl.col("date_end_year").is_not_null()
-        | pl.col("date_text").is_not_null()
-        | (pl.col("credits").list.len() > 0).fill_null(False)
-    )
-    museum = json_object(
-        {
-            "id": value(pl.concat_str(pl.lit(f"{base}/museum/"), pl.col("source"))),
-            "type": "Group",
-            "_label": value(lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))),
-        }
-    )
-    department_set = json_object(
-        {
-            "id": value(
-                pl.concat_str(
-                    pl.lit(f"{base}/set/"),
-                    pl.col("source"),
-                    pl.lit("/department/"),
-                    slug(pl.col("department")),
-                )
-            ),
-            "type": "Set",
-            "_label": value(pl.col("department")),
-        }
-    )
     manifest = manifest_id(base, pl.col("source"), pl.col("source_id"))
     document = json_object(
         {
             "@context": LINKED_ART_CONTEXT,
             "id": value(entity_id(base, "object", pl.col("source"), pl.col("source_id"))),
             "type": "HumanMadeObject",
-            "_label": value(title),
-            "identified_by": json_array(
-                [
-                    json_object(
-                        {
-                            "type": "Name",
-                            "content": value(title),
-                            "classified_as": [type_ref(aat.PRIMARY_NAME)],
-                        }
-                    ),
-                    pl.when(pl.col("object_number").is_not_null()).then(
-                        json_object(
-                            {
-                                "type": "Identifier",
-                                "content": value(pl.col("object_number")),
-                                "classified_as": [type_ref(aat.ACCESSION_NUMBER)],
-                            }
-                        )
-                    ),
-                ]
-            ),
+            "_label": value(pl.col("title")),
+            "identified_by": _object_names(),
             "classified_as": one_item(
                 _concept(base, "classification", pl.col("classification"), meta=aat.TYPE_OF_WORK)
             ),
@@ -330,9 +276,9 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
                     _dimension(pl.col("diameter_cm"), aat.DIAMETER),
                 ]
             ),
-            "produced_by": pl.when(has_production).then(production),
-            "current_owner": one_item(museum),
-            "member_of": one_item(pl.when(slug(pl.col("department")).is_not_null()).then(department_set)),
+            "produced_by": _production(base),
+            "current_owner": one_item(_museum(base, titles)),
+            "member_of": one_item(_department_set(base)),
             "representation": _representation(),
             "subject_of": json_array(
                 [
@@ -350,6 +296,73 @@ def object_documents(objects: pl.LazyFrame, links: pl.LazyFrame, *, base_url: st
     return rows.select("object_key", "source", document=document)
 
 
+def _object_names() -> pl.Expr:
+    """The object's title as its primary name, and its accession number where it has one."""
+    title = json_object(
+        {"type": "Name", "content": value(pl.col("title")), "classified_as": [type_ref(aat.PRIMARY_NAME)]}
+    )
+    number = json_object(
+        {
+            "type": "Identifier",
+            "content": value(pl.col("object_number")),
+            "classified_as": [type_ref(aat.ACCESSION_NUMBER)],
+        }
+    )
+    return json_array([title, pl.when(pl.col("object_number").is_not_null()).then(number)])
+
+
+def _production(base: str) -> pl.Expr:
+    """The object's Production: when it was made (the date as written and its years) and by whom
+    (from ``credits``); null when the object has neither."""
+    carried_out_by, part = _production_parts(base)
+    production = json_object(
+        {
+            "type": "Production",
+            "timespan": timespan(pl.col("date_start_year"), pl.col("date_end_year"), pl.col("date_text")),
+            "carried_out_by": carried_out_by,
+            "part": part,
+        }
+    )
+    has_production = (
+        pl.col("date_start_year").is_not_null()
+        | pl.col("date_end_year").is_not_null()
+        | pl.col("date_text").is_not_null()
+        | (pl.col("credits").list.len() > 0).fill_null(False)
+    )
+    return pl.when(has_production).then(production)
+
+
+def _museum(base: str, titles: Mapping[str, str]) -> pl.Expr:
+    """The museum of the object's source, as a Group: its current owner (``titles``: by source)."""
+    return json_object(
+        {
+            "id": value(pl.concat_str(pl.lit(f"{base}/museum/"), pl.col("source"))),
+            "type": "Group",
+            "_label": value(lookup(pl.col("source"), titles, default=pl.col("source"))),
+        }
+    )
+
+
+def _department_set(base: str) -> pl.Expr:
+    """The Set of the objects of the object's department at its museum; null without a usable
+    department name."""
+    department_set = json_object(
+        {
+            "id": value(
+                pl.concat_str(
+                    pl.lit(f"{base}/set/"),
+                    pl.col("source"),
+                    pl.lit("/department/"),
+                    slug(pl.col("department")),
+                )
+            ),
+            "type": "Set",
+            "_label": value(pl.col("department")),
+        }
+    )
+    return pl.when(slug(pl.col("department")).is_not_null()).then(department_set)
+
+
 def identity_id(base_url: str, identity_key: pl.Expr) -> pl.Expr:
     """``{base}/agent/{source}/{source_id}`` of the identity's key (its smallest agent's key): the
     one id of a maker however many museums hold it, stable while its agents are unchanged."""
@@ -361,11 +374,12 @@ def identity_id(base_url: str, identity_key: pl.Expr) -> pl.Expr:
     )
 
 
-def _equivalents(agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
+def _equivalents(agents: pl.LazyFrame, base_url: str, titles: Mapping[str, str]) -> pl.LazyFrame:
     """Per identity_key: ``equivalent``, each museum's record of the maker (its page where the
-    museum gives one, else the agent's id here), labelled with the museum's name and title."""
+    museum gives one, else the agent's id here), labelled with the maker's name and the museum's
+    title (``titles``, by source)."""
     record = pl.coalesce(pl.col("url"), entity_id(base_url, "agent", pl.col("source"), pl.col("source_id")))
-    museum = lookup(pl.col("source"), MUSEUMS, default=pl.col("source"))
+    museum = lookup(pl.col("source"), titles, default=pl.col("source"))
     ref = json_object(
         {
             "id": value(record),
@@ -379,15 +393,18 @@ def _equivalents(agents: pl.LazyFrame, base_url: str) -> pl.LazyFrame:
     )
 
 
-def linked_art_people(agents: pl.LazyFrame, identities: pl.LazyFrame, *, base_url: str) -> pl.LazyFrame:
+def linked_art_people(
+    agents: pl.LazyFrame, identities: pl.LazyFrame, *, base_url: str, titles: Mapping[str, str]
+) -> pl.LazyFrame:
     """One Person or Group per identity (columns ``identity_key``, ``la_type``, ``document``), in
     the identities' order; anonymous placeholders have none. Id from the identity key
     (``identity_id``); the preferred name; birth and death (a Group's formation and dissolution);
     the first nationality its museums state, as a statement (no nationality vocabulary id is
-    pinned); each museum's record as ``equivalent``. A culture is a Group (``LA_TYPES``)."""
+    pinned); each museum's record as ``equivalent`` (``titles``: the museums' names, by source).
+    A culture is a Group (``LA_TYPES``)."""
     base = base_url.rstrip("/")
     typed = with_agent_types(identities).drop_nulls("la_type")
-    members = _equivalents(with_agent_types(agents).drop_nulls("la_type"), base)
+    members = _equivalents(with_agent_types(agents).drop_nulls("la_type"), base, titles)
     person = pl.col("la_type") == "Person"
 
     def event(kind: str, year: str) -> pl.Expr:

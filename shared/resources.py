@@ -159,16 +159,19 @@ class Lakehouse(dg.ConfigurableResource):
 
 
 class PublicIds(dg.ConfigurableResource):
-    """The base of the ids in the Linked Art and IIIF exports (``PUBLIC_BASE_URL``)."""
+    """How the Linked Art and IIIF exports name things: the base of their ids (``PUBLIC_BASE_URL``)
+    and each source's museum, by source name (the titles the museums' declarations give)."""
 
     base_url: str = Settings.public_base_url
+    museum_titles: dict[str, str]
 
 
-def build_resources(settings: Settings) -> dict[str, object]:
-    """The resources of the lake every job uses (each museum adds its own: harvest.museums)."""
+def build_resources(settings: Settings, museum_titles: Mapping[str, str]) -> dict[str, object]:
+    """The resources of the lake every job uses (each museum adds its own: harvest.museums);
+    ``museum_titles``: the names of the museums the run harvests, by source, for the exports."""
     lakehouse = Lakehouse(data_dir=settings.data_dir)
     return {
         "lakehouse": lakehouse,
-        "public_ids": PublicIds(base_url=settings.public_base_url),
+        "public_ids": PublicIds(base_url=settings.public_base_url, museum_titles=dict(museum_titles)),
         "io_manager": LakeIOManager(base_dir=str(lakehouse.lake_dir)),
     }

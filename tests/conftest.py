@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from harvest.raw import records_to_frame
-from harvest.replay import load_walters_objects
+from harvest.walters.replay import load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.lake import bound_memory
 from tests.services import (

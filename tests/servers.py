@@ -3,7 +3,7 @@
 `silent()` is a server that accepts connections and never answers.
 
 `serve(handler, faults, seed)` runs any `httpx.Request -> httpx.Response` handler (the replays
-of harvest/replay.py) on 127.0.0.1 at a free port, one thread per connection, HTTP/1.1 keep-alive,
+of harvest/replay.py and the museums' replay.py) on 127.0.0.1 at a free port, one thread per connection, HTTP/1.1 keep-alive,
 and stops it on exit, closing open connections. It counts requests per path and injected faults
 per kind.
 

@@ -1,4 +1,5 @@
 """Pure lazy-Polars transforms: LazyFrame in, LazyFrame out; no IO, no clock, no dagster.
 
-Only `transforms/assets.py` imports dagster: it wires these functions into the staged assets.
+Only `transforms/assets/` imports dagster: it wires these functions into the staged assets, a module
+a stage.
 """

@@ -105,24 +105,15 @@ def _items(run: pl.Expr, number: str) -> pl.Expr:
     return run.str.extract_all(rf"[^\d]*?(?:{number})")
 
 
-def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
-    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm, and a pending
-    ``implausible_dimension`` issue (``shared.issues``) where a size is nonsense (it is nulled).
+def _tmp(name: str) -> str:
+    """The temporary column of an intermediate result (``parse_dimensions`` drops them all)."""
+    return f"__dimensions_{name}"
 
-    All Float64 centimetres, null where the text gives none; the text column is kept. ``text`` is
-    the source's field name, as the issue names it.
-    """
-    # Intermediate results are materialised as temporary columns, stage by stage: written as one
-    # nested expression, every output would re-run every regex (hundreds of times per row).
-    tmp = {name: f"__dimensions_{name}" for name in ("segment", "metric")}
-    lf = lf.with_columns(_first_set(pl.col(text).cast(pl.String)).alias(tmp["segment"]))
-    segment = pl.col(tmp["segment"])
-    lf = lf.with_columns(
-        segment.str.extract_groups(
-            rf"^(?P<before>.*?)(?P<run>{_METRIC_RUN})\s*(?P<unit>mm|cm|m)\b(?P<after>.*)$"
-        ).alias(tmp["metric"])
-    )
-    metric = pl.col(tmp["metric"])
+
+def _runs() -> dict[str, pl.Expr]:
+    """From the metric run's parts: whether there is one, its unit's factor to cm, and the items of
+    the runs that may hold the numbers and labels, with the qualifier's axis words."""
+    segment, metric = pl.col(_tmp("segment")), pl.col(_tmp("metric"))
     # Fallback when no metric run exists: the first inch run with a unit (not searched for otherwise).
     inch_only = (
         pl.when(metric.struct.field("run").is_null())
@@ -133,7 +124,7 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     inch_before = metric.struct.field("before").str.extract(rf"({_INCH_RUN})\s*{_INCH_UNIT}?\s*\(\s*$", 1)
     # "(...cm) (h. x max. diam.)": the axis words of the qualifier in order.
     qualifier = metric.struct.field("after").str.extract(r"^\s*\)\s*\(([a-z. x]+)\)", 1)
-    parts = {
+    return {
         "has_metric": metric.struct.field("run").is_not_null(),
         "factor": lookup(metric.struct.field("unit"), _CM_PER_UNIT, dtype=pl.Float64),
         "metric_items": _items(metric.struct.field("run"), _METRIC_NUMBER),
@@ -141,31 +132,34 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
         "inch_only_items": _items(inch_only, _INCH_NUMBER),
         "qualifier_axes": qualifier.str.extract_all(_AXIS_WORD),
     }
-    tmp |= {name: f"__dimensions_{name}" for name in parts}
-    lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in parts.items())
-    has_metric, factor = pl.col(tmp["has_metric"]), pl.col(tmp["factor"])
-    metric_items, qualifier_axes = pl.col(tmp["metric_items"]), pl.col(tmp["qualifier_axes"])
+
+
+def _per_item() -> dict[str, pl.Expr]:
+    """Every item's number and axis, each list in one vectorised pass over all items (inside
+    list.eval), rather than per position: per position, each regex would run once for every row at
+    every position, mostly on nulls."""
+    return {
+        "metric_values": pl.col(_tmp("metric_items")).list.eval(
+            pl.element().str.extract(rf"({_METRIC_NUMBER})\s*$", 1).cast(pl.Float64)
+        ),
+        "metric_axes": _axes(pl.col(_tmp("metric_items"))),
+        "inch_before_axes": _axes(pl.col(_tmp("inch_before_items"))),
+        "inch_only_values": _inches(pl.col(_tmp("inch_only_items"))),
+        "inch_only_axes": _axes(pl.col(_tmp("inch_only_items"))),
+        "qualifier_keys": pl.col(_tmp("qualifier_axes")).list.eval(_axis_key(pl.element())),
+    }
+
+
+def _per_position() -> dict[str, pl.Expr]:
+    """``value_i`` (cm, null when not above zero) and ``axis_i`` of each position in the set, the
+    axis by rule 3 of the module docstring."""
+    has_metric, factor = pl.col(_tmp("has_metric")), pl.col(_tmp("factor"))
+    metric_items, qualifier_axes = pl.col(_tmp("metric_items")), pl.col(_tmp("qualifier_axes"))
     # A qualifier shorter than the run names its last values: "7 1/16 x 3 3/8 in. (18 x 8.6 cm) (diam.)".
     qualifier_shift = (metric_items.list.len() - qualifier_axes.list.len()).clip(lower_bound=0)
 
-    # Every item's number and axis, each list in one vectorised pass over all items (inside
-    # list.eval), rather than per position: per position, each regex would run once for every
-    # row at every position, mostly on nulls.
-    per_item = {
-        "metric_values": metric_items.list.eval(
-            pl.element().str.extract(rf"({_METRIC_NUMBER})\s*$", 1).cast(pl.Float64)
-        ),
-        "metric_axes": _axes(metric_items),
-        "inch_before_axes": _axes(pl.col(tmp["inch_before_items"])),
-        "inch_only_values": _inches(pl.col(tmp["inch_only_items"])),
-        "inch_only_axes": _axes(pl.col(tmp["inch_only_items"])),
-        "qualifier_keys": qualifier_axes.list.eval(_axis_key(pl.element())),
-    }
-    tmp |= {name: f"__dimensions_{name}" for name in per_item}
-    lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in per_item.items())
-
     def at(name: str, i: int | pl.Expr) -> pl.Expr:
-        return pl.col(tmp[name]).list.get(i, null_on_oob=True)
+        return pl.col(_tmp(name)).list.get(i, null_on_oob=True)
 
     per_position: dict[str, pl.Expr] = {}
     for i in range(_MAX_VALUES):  # unrolled over positions in a set, not over rows
@@ -182,14 +176,32 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
             pl.when(has_metric & (qualifier_shift <= i)).then(at("qualifier_keys", i - qualifier_shift)),
             default,
         )
-    tmp |= {name: f"__dimensions_{name}" for name in per_position}
-    lf = lf.with_columns(expr.alias(tmp[name]) for name, expr in per_position.items())
+    return per_position
 
-    values = [pl.col(tmp[f"value_{i}"]) for i in range(_MAX_VALUES)]
+
+def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
+    """Add height_cm, width_cm, depth_cm, diameter_cm and length_cm, and a pending
+    ``implausible_dimension`` issue (``shared.issues``) where a size is nonsense (it is nulled).
+
+    All Float64 centimetres, null where the text gives none; the text column is kept. ``text`` is
+    the source's field name, as the issue names it.
+    """
+    # Intermediate results are materialised as temporary columns, phase by phase: written as one
+    # nested expression, every output would re-run every regex (hundreds of times per row).
+    segment = _first_set(pl.col(text).cast(pl.String))
+    metric = pl.col(_tmp("segment")).str.extract_groups(
+        rf"^(?P<before>.*?)(?P<run>{_METRIC_RUN})\s*(?P<unit>mm|cm|m)\b(?P<after>.*)$"
+    )
+    temporary: list[str] = []
+    for phase in ({"segment": segment}, {"metric": metric}, _runs(), _per_item(), _per_position()):
+        lf = lf.with_columns(expr.alias(_tmp(name)) for name, expr in phase.items())
+        temporary.extend(map(_tmp, phase))
+
+    values = [pl.col(_tmp(f"value_{i}")) for i in range(_MAX_VALUES)]
     implausible = pl.any_horizontal(value > MAX_DIMENSION_CM for value in values).fill_null(False)
     lf = lf.with_columns(
         pl.coalesce(
-            pl.when((pl.col(tmp[f"axis_{i}"]) == key) & (value <= MAX_DIMENSION_CM)).then(value)
+            pl.when((pl.col(_tmp(f"axis_{i}")) == key) & (value <= MAX_DIMENSION_CM)).then(value)
             for i, value in enumerate(values)
         )
         .cast(pl.Float64)
@@ -198,4 +210,4 @@ def parse_dimensions(lf: pl.LazyFrame, *, text: str) -> pl.LazyFrame:
     )
     return with_issues(
         lf, issue(IMPLAUSIBLE_DIMENSION, text, when=implausible, raw_value=pl.col(text), action=NULLED)
-    ).drop(tmp.values())
+    ).drop(temporary)

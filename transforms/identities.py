@@ -9,8 +9,8 @@ Three steps, each a pure function of LazyFrames:
    name of its own ("Canaletto (Giovanni Antonio Canal)", "Erté (Romain de Tirtoff)") for persons,
    a generation marker set apart ("the Elder", "Sr.", "I" are ``1``; "the Younger", "Jr.", "II" are
    ``2``) and spelling loosened (doubled letters, "ph"/"f", "y"/"i", "ck"/"k").
-2. ``match_agents`` (the table ``agent_matches``): candidate pairs are agents of *different*
-   museums sharing a blocking key (surname and first initial; or all the name's words, in any
+2. ``match_agents`` (the table ``agent_matches``): candidate pairs are any two agents, of the same
+   museum or of two, sharing a blocking key (surname and first initial; or all the name's words, in any
    order), never all pairs; a block of more than ``MAX_BLOCK`` agents is too common a name to
    decide on and yields no candidates. Each candidate pair is decided by the first rule that
    applies (``reason`` says which, in words):
@@ -20,7 +20,9 @@ Three steps, each a pure function of LazyFrames:
    * names that do not agree: ``kept_apart``. Names agree when, after normalisation, they are the
      same, the same words in another order, the same with middle names on one side only (the first
      forename and surname agree), or the same initials where one side gives only initials
-     ("J.M.W. Turner"; "J. Gérôme" for "Jean-Léon Gérôme": the initials given start the other's). Groups and cultures agree only on the same name;
+     ("J.M.W. Turner"; "J. Gérôme" for "Jean-Léon Gérôme": the initials given start the other's).
+     Words after a patronymic ("ibn", "bin", "ben", "son of") name the father, so they are never
+     taken for middle names. Groups and cultures agree only on the same name;
    * generation markers that differ (the Elder and the Younger: father and son), or a marker on one
      side only without life years on both sides to confirm it: ``kept_apart``;
    * life years that differ: birth or death more than ``YEAR_TOLERANCE`` years apart where both
@@ -35,9 +37,12 @@ Three steps, each a pure function of LazyFrames:
    merges; the sample's longest chain is 2), and ``describe_identities`` gives one row per identity.
 
 Matching is within one run's agents and deterministic: the same agents give the same pairs,
-decisions and identities. A museum's own records are never merged with each other: the museum keeps
-them apart on purpose (or a curator should), and the pairs would be hidden in a join.
+decisions and identities. A museum's own records are matched by the same rules as two museums':
+an export holds the same maker twice ("Giovanni Boccaccio" with and without his years, a culture
+entered twice), and a maker held twice is counted twice unless the records share an identity.
 """
+
+from typing import NamedTuple
 
 import polars as pl
 
@@ -62,10 +67,19 @@ _HONOUR_SUFFIX = r"(?:\s+(?:" + "|".join(r"\s?".join(h) for h in _HONOURS) + r")
 _GENERATIONS = {
     "1": r"the elder|elder|senior|sr|the older|laine|aine|de oude|il vecchio|i",
     "2": r"the younger|younger|junior|jr|le jeune|de jonge|il giovane|ii",
+    # Lineages number their generations ("Yokoya Somin V", "Taizan Motozane III").
     "3": r"iii",
     "4": r"iv",
+    "5": r"v",
+    "6": r"vi",
+    "7": r"vii",
+    "8": r"viii",
+    "9": r"ix",
+    "10": r"x",
 }
 _PARTICLES = r"\b(?:van|von|der|den|de|di|da|del|della|du|des|la|le|ten|ter|y|al|el|ibn|bin)\b"
+# Words that make what follows a father's name: "Muhammad Sadiq ibn ... Muhammad 'Ali" is his son.
+_PATRONYMICS = ("ibn", "bin", "bint", "ben", "son")
 
 
 def _ascii_lower(text: pl.Expr) -> pl.Expr:
@@ -81,7 +95,7 @@ def _ascii_lower(text: pl.Expr) -> pl.Expr:
 
 
 def _generation(text: pl.Expr) -> pl.Expr:
-    """``1`` (the Elder, Sr., I), ``2`` (the Younger, Jr., II), ``3``, ``4`` or null."""
+    """``1`` (the Elder, Sr., I), ``2`` (the Younger, Jr., II), ``3`` to ``10`` (III to X) or null."""
     expr = pl.lit(None, pl.String)
     for value, words in reversed(_GENERATIONS.items()):
         expr = pl.when(text.str.contains(rf"(?:^|\s)(?:{words})$")).then(pl.lit(value)).otherwise(expr)
@@ -159,8 +173,8 @@ def _blocks(variants: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _candidates(variants: pl.LazyFrame) -> pl.LazyFrame:
-    """Pairs of variants of agents of different museums sharing a block (``agent_key`` before
-    ``other_agent_key``); blocks larger than ``MAX_BLOCK`` agents are skipped."""
+    """Pairs of variants of two agents sharing a block (``agent_key`` before ``other_agent_key``);
+    blocks larger than ``MAX_BLOCK`` agents are skipped."""
     blocks = _blocks(variants.with_row_index("variant"))
     sizes = blocks.group_by("block").agg(size=pl.col("agent_key").n_unique())
     blocks = blocks.join(sizes.filter(pl.col("size") <= MAX_BLOCK), on="block", how="semi")
@@ -168,15 +182,12 @@ def _candidates(variants: pl.LazyFrame) -> pl.LazyFrame:
         "block",
         other_variant="variant",
         other_agent_key="agent_key",
-        other_source="source",
         other_words="words",
         other_alias="alias",
     )
     return (
         blocks.join(right, on="block")
-        .filter(
-            (pl.col("agent_key") < pl.col("other_agent_key")) & (pl.col("source") != pl.col("other_source"))
-        )
+        .filter(pl.col("agent_key") < pl.col("other_agent_key"))
         .select("agent_key", "other_agent_key", "block", "words", "other_words", "alias", "other_alias")
     )
 
@@ -190,9 +201,16 @@ def _name_agreement(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     surname_a, surname_b = a.list.last(), b.list.last()
     fore_a, fore_b = a.list.slice(0, a.list.len() - 1), b.list.slice(0, b.list.len() - 1)
     both_forenames = (fore_a.list.len() > 0) & (fore_b.list.len() > 0)
-    contained = (fore_a.list.set_difference(fore_b).list.len() == 0) | (
-        fore_b.list.set_difference(fore_a).list.len() == 0
+    only_a, only_b = fore_a.list.set_difference(fore_b), fore_b.list.set_difference(fore_a)
+    # The words one side adds are middle names only if none is a patronymic (the first forename,
+    # compared by itself below, may be "Ben").
+    patronymic = (
+        pl.concat_list(only_a, only_b)
+        .list.set_difference(pl.concat_list(fore_a.list.first(), fore_b.list.first()))
+        .list.eval(pl.element().is_in(_PATRONYMICS))
+        .list.any()
     )
+    contained = ((only_a.list.len() == 0) | (only_b.list.len() == 0)) & ~patronymic
     initials_a = fore_a.list.eval(pl.element().str.slice(0, 1)).list.join("")
     initials_b = fore_b.list.eval(pl.element().str.slice(0, 1)).list.join("")
     only_initials = (fore_a.list.eval(pl.element().str.len_chars() == 1).list.all()) | (
@@ -296,75 +314,91 @@ def _sole_candidates(pairs: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+class _Conditions(NamedTuple):
+    """What the rules of the module docstring test of a pair, each an expression over its sides."""
+
+    same_type: pl.Expr
+    person: pl.Expr
+    names_agree: pl.Expr
+    markers_differ: pl.Expr
+    one_marker: pl.Expr
+    conflict: pl.Expr
+    both_years: pl.Expr
+
+    @classmethod
+    def of_pairs(cls) -> "_Conditions":
+        rank, person = pl.col("name_rank"), pl.col("agent_type") == "person"
+        marker, other_marker = pl.col("generation"), pl.col("other_generation")
+        conflict, both_years = _years()
+        return cls(
+            same_type=pl.col("agent_type") == pl.col("other_agent_type"),
+            person=person,
+            names_agree=rank.is_not_null() & (person | (rank == 0)),
+            markers_differ=(marker != other_marker).fill_null(False),
+            one_marker=marker.is_null() != other_marker.is_null(),
+            conflict=conflict,
+            both_years=both_years,
+        )
+
+    def standing(self) -> pl.Expr:
+        """The pair is left standing by every rule that keeps agents apart whatever the others."""
+        return (
+            self.same_type
+            & (pl.col("agent_type") != "anonymous")
+            & self.names_agree
+            & ~self.markers_differ
+            & ~(self.one_marker & ~self.both_years)
+            & ~self.conflict
+        )
+
+
 def _decide(pairs: pl.LazyFrame) -> pl.LazyFrame:
     """``decision`` and ``reason`` per pair, by the rules of the module docstring, in order."""
-    same_type = pl.col("agent_type") == pl.col("other_agent_type")
-    person = pl.col("agent_type") == "person"
-    rank = pl.col("name_rank")
-    names_agree = rank.is_not_null() & (person | (rank == 0))
-    marker, other_marker = pl.col("generation"), pl.col("other_generation")
-    markers_differ = (marker != other_marker).fill_null(False)
-    one_marker = marker.is_null() != other_marker.is_null()
-    conflict, both_years = _years()
-    pairs = pairs.with_columns(
-        standing=same_type
-        & (pl.col("agent_type") != "anonymous")
-        & names_agree
-        & ~markers_differ
-        & ~(one_marker & ~both_years)
-        & ~conflict
-    ).pipe(_sole_candidates)
+    conditions = _Conditions.of_pairs()
+    pairs = pairs.with_columns(standing=conditions.standing()).pipe(_sole_candidates)
     agreement = pl.concat_str(
         pl.lit("names agree ("),
-        _agreement_words(rank),
+        _agreement_words(pl.col("name_rank")),
         pl.when(pl.col("via_alias")).then(pl.lit(", through a bracketed alias")).otherwise(pl.lit("")),
         pl.lit(")"),
     )
-    years = pl.concat_str(
-        pl.lit("years "),
-        _years_text(""),
-        pl.lit(" and "),
-        _years_text("other_"),
+    decision, reason = (
+        pl.lit(KEPT_APART),
+        pl.concat_str(agreement, pl.lit("; no years on both sides, and the name is not distinctive")),
     )
-    rules = [
+    for when, kind, text in reversed(_rules(conditions, agreement)):
+        decision = pl.when(when).then(pl.lit(kind)).otherwise(decision)
+        reason = pl.when(when).then(text).otherwise(reason)
+    return pairs.with_columns(decision=decision, reason=reason)
+
+
+def _rules(c: _Conditions, agreement: pl.Expr) -> list[tuple[pl.Expr, str, pl.Expr]]:
+    """The rules of the module docstring, in order: (when it applies, decision, reason)."""
+    years = pl.concat_str(pl.lit("years "), _years_text(""), pl.lit(" and "), _years_text("other_"))
+    types = pl.concat_str(
+        pl.lit("types differ: "), pl.col("agent_type"), pl.lit(" and "), pl.col("other_agent_type")
+    )
+    names = (
+        pl.when(c.person)
+        .then(pl.lit("names differ"))
+        .otherwise(pl.lit("a group's or culture's names differ"))
+    )
+    anonymous = pl.lit("anonymous placeholders stand for many makers: never merged")
+    markers = pl.lit("generation markers differ (the Elder and the Younger, I and II)")
+    one_marker = pl.lit("a generation marker on one side only, and no years on both to confirm it")
+    sole = "; no years on both sides, a distinctive name and each the other's sole candidate"
+    return [
+        (~c.same_type, KEPT_APART, types),
+        (pl.col("agent_type") == "anonymous", KEPT_APART, anonymous),
+        (~c.names_agree, KEPT_APART, names),
+        (c.markers_differ, KEPT_APART, markers),
+        (c.one_marker & ~c.both_years, KEPT_APART, one_marker),
+        (c.conflict, KEPT_APART, pl.concat_str(pl.lit("life years differ: "), years)),
+        (c.both_years, MERGED, pl.concat_str(agreement, pl.lit("; life years agree: "), years)),
         (
-            ~same_type,
-            KEPT_APART,
-            pl.concat_str(
-                pl.lit("types differ: "), pl.col("agent_type"), pl.lit(" and "), pl.col("other_agent_type")
-            ),
-        ),
-        (
-            pl.col("agent_type") == "anonymous",
-            KEPT_APART,
-            pl.lit("anonymous placeholders stand for many makers: never merged"),
-        ),
-        (
-            ~names_agree,
-            KEPT_APART,
-            pl.when(person)
-            .then(pl.lit("names differ"))
-            .otherwise(pl.lit("a group's or culture's names differ")),
-        ),
-        (
-            markers_differ,
-            KEPT_APART,
-            pl.lit("generation markers differ (the Elder and the Younger, I and II)"),
-        ),
-        (
-            one_marker & ~both_years,
-            KEPT_APART,
-            pl.lit("a generation marker on one side only, and no years on both to confirm it"),
-        ),
-        (conflict, KEPT_APART, pl.concat_str(pl.lit("life years differ: "), years)),
-        (both_years, MERGED, pl.concat_str(agreement, pl.lit("; life years agree: "), years)),
-        (
-            pl.col("sole") & (pl.col("distinctive") | ~person),
+            pl.col("sole") & (pl.col("distinctive") | ~c.person),
             MERGED,
-            pl.concat_str(
-                agreement,
-                pl.lit("; no years on both sides, a distinctive name and each the other's sole candidate"),
-            ),
+            pl.concat_str(agreement, pl.lit(sole)),
         ),
         (
             ~pl.col("sole"),
@@ -372,14 +406,6 @@ def _decide(pairs: pl.LazyFrame) -> pl.LazyFrame:
             pl.concat_str(agreement, pl.lit("; no years on both sides, and other candidates: ambiguous")),
         ),
     ]
-    decision, reason = (
-        pl.lit(KEPT_APART),
-        pl.concat_str(agreement, pl.lit("; no years on both sides, and the name is not distinctive")),
-    )
-    for when, kind, text in reversed(rules):
-        decision = pl.when(when).then(pl.lit(kind)).otherwise(decision)
-        reason = pl.when(when).then(text).otherwise(reason)
-    return pairs.with_columns(decision=decision, reason=reason)
 
 
 def _agreement_words(rank: pl.Expr) -> pl.Expr:

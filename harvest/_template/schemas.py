@@ -20,7 +20,7 @@ AGENT_SCHEMA = pl.Schema({"id": pl.Int64, "name": pl.String, "born": pl.Int64, "
 
 
 class ObjectsRaw(_Provenance):
-    """Object records, one per id; ``page`` is the file's place in the dump."""
+    """Object records, one per id; ``page`` is the file's place in the dump, or the API's page."""
 
     id: int = pa.Field(unique=True, description="The museum's object id")
     number: str = pa.Field(description="Accession number")

@@ -1,15 +1,18 @@
-"""The Art Institute of Chicago: artworks and agents from its public API, incrementally
-(harvest.py), conformed by clean.py."""
+"""The Art Institute of Chicago: artworks and agents from its public API, incrementally (api.py,
+its search cursor; replayed offline by replay.py over the fixtures in data/, its searches by
+replay_search.py); the raw assets in harvest.py, conformed by clean.py."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from harvest.artic import clean
-from harvest.museum import Frame, Museum
+from shared.museum import Frame, Museum
 
 if TYPE_CHECKING:
+    import dagster as dg
+
     from shared.resources import Settings
 
 
@@ -24,8 +27,14 @@ def clean_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     )
 
 
+def _harvest() -> Sequence["dg.AssetsDefinition"]:
+    from harvest.artic import harvest  # Dagster, loaded only when the definitions are built
+
+    return harvest.assets
+
+
 def _resources(settings: "Settings") -> Mapping[str, object]:
-    from harvest.sources import ArticApi
+    from harvest.artic.api import ArticApi
 
     return {"artic_api": ArticApi(base_url=settings.museum_value("ARTIC_API_URL"))}
 
@@ -41,9 +50,8 @@ MUSEUM = Museum(
         clean.clean_artic_agents,
         "Art Institute agents in the collection model.",
     ),
-    harvest=f"{__name__}.harvest",
+    harvest=_harvest,
     resources=_resources,
-    sample="data/ (API fixtures served by the replay, in this folder)",
     locations=("ARTIC_API_URL",),
     incremental=True,
 )

@@ -16,6 +16,7 @@ import pandera.polars as pa
 import polars as pl
 
 from harvest.artic import MUSEUM
+from harvest.artic.api import ArticApi, harvest_artic
 from harvest.artic.schemas import (
     ARTIC_AGENT_FIELDS,
     ARTIC_AGENT_SCHEMA,
@@ -24,8 +25,6 @@ from harvest.artic.schemas import (
     ArticAgentsRaw,
     ArticArtworksRaw,
 )
-from harvest.museum import Clean
-from harvest.pagination import harvest_artic
 from harvest.raw import (
     HarvestConfig,
     check_keys,
@@ -42,8 +41,8 @@ from harvest.raw import (
     unexpected_fields,
 )
 from harvest.received import resolve_duplicates, unreadable_by_field
-from harvest.sources import ArticApi
 from shared.issues import issue_rows
+from shared.museum import Clean
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
 
@@ -185,4 +184,3 @@ artic_agents_raw = _artic_asset(
 )
 
 assets = [artic_artworks_raw, artic_agents_raw]
-asset_checks: list[dg.AssetChecksDefinition] = []

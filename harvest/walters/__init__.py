@@ -1,14 +1,16 @@
-"""The Walters Art Museum (Baltimore): objects from its v1 API, creators, exhibitions and
-relationships from its CSV exports (harvest.py), conformed by clean.py."""
+"""The Walters Art Museum (Baltimore): objects from its v1 API (api.py, replayed offline by
+replay.py), creators, exhibitions and relationships from its CSV exports (exports.py); the raw
+assets in harvest.py, conformed by clean.py; the sample in data/."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from harvest.exports import SHIPPED_EXPORTS
-from harvest.museum import Frame, Museum
 from harvest.walters import clean
+from shared.museum import Frame, Museum
 
 if TYPE_CHECKING:
+    import dagster as dg
+
     from shared.resources import Settings
 
 
@@ -16,8 +18,15 @@ if TYPE_CHECKING:
 DEFAULT_API_KEY = "offline"
 
 
+def _harvest() -> Sequence["dg.AssetsDefinition"]:
+    from harvest.walters import harvest  # Dagster, loaded only when the definitions are built
+
+    return harvest.assets
+
+
 def _resources(settings: "Settings") -> Mapping[str, object]:
-    from harvest.sources import WaltersApi, WaltersExports
+    from harvest.walters.api import WaltersApi
+    from harvest.walters.exports import WaltersExports
 
     return {
         "walters_api": WaltersApi(
@@ -52,9 +61,8 @@ MUSEUM = Museum(
         lambda raw, *, latest_year: clean.clean_walters_relationships(raw),
         "Walters relationships export as directed links between objects.",
     ),
-    harvest=f"{__name__}.harvest",
+    harvest=_harvest,
     resources=_resources,
-    sample=f"{SHIPPED_EXPORTS.name}/ (API sample and CSV exports, in this folder)",
     locations=("WALTERS_API_URL", "WALTERS_EXPORTS_URL"),
     secrets=("WALTERS_API_KEY",),
 )

@@ -11,8 +11,6 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from harvest.exports import read_export
-from harvest.pagination import harvest_walters
 from harvest.raw import (
     HarvestConfig,
     check_keys,
@@ -29,8 +27,9 @@ from harvest.raw import (
     unexpected_fields,
 )
 from harvest.received import resolve_duplicates, unreadable_by_field
-from harvest.sources import WaltersApi, WaltersExports
 from harvest.walters import MUSEUM
+from harvest.walters.api import WaltersApi, harvest_walters
+from harvest.walters.exports import WaltersExports, read_export
 from harvest.walters.schemas import (
     WALTERS_OBJECT_SCHEMA,
     WaltersCollectionsRaw,

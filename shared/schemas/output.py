@@ -75,7 +75,7 @@ class AgentIdentities(pa.DataFrameModel):
 
 
 class AgentMatches(pa.DataFrameModel):
-    """One row per candidate pair of agents of different museums: the matcher's audit trail."""
+    """One row per candidate pair of agents (of one museum or two): the matcher's audit trail."""
 
     agent_key: str = key_field("The first agent (the smaller key)", unique=False)
     other_agent_key: str = key_field("The second agent", unique=False)

@@ -28,7 +28,7 @@ overhead, not a real object store's latency or bandwidth.
 
 With ``--nightly`` the ``nightly`` job itself runs over the N objects, as a deployment of the Walters
 runs it: the generated records served on a loopback Walters v1 API (``scale.iter_records``,
-``harvest.replay.WaltersReplay``) and the shipped CSV exports, ``uv run dg launch --job nightly`` in a
+``harvest.walters.replay.WaltersReplay``) and the shipped CSV exports, ``uv run dg launch --job nightly`` in a
 temporary DATA_DIR and DAGSTER_HOME. ``nightly`` holds its wall time, the peak RSS of its process
 tree (psutil, every ``SAMPLE_S``), each step's time and peak from the run's own events, and
 ``floor_ratio``: its wall time over floor_copy, floor_duckdb and floor_exports (the exports' bytes
@@ -173,6 +173,7 @@ def stage_database(lake: "UPath") -> dict[str, int]:
 
 
 def stage_exports(lake: "UPath") -> None:
+    from harvest.museums import MUSEUMS
     from outputs import exchange_checks as checks
     from outputs.exchange_write import write_linked_art_objects
     from outputs.iiif import iiif_manifests
@@ -180,6 +181,7 @@ def stage_exports(lake: "UPath") -> None:
     from outputs.linked_art import linked_art_people
 
     base_url = "https://collection.example.org"  # PUBLIC_BASE_URL's default (read without dagster)
+    titles = {museum.name: museum.title for museum in MUSEUMS}
     # Written beside a local lake only (--s3 runs the ratio stages, not this one); the assets
     # publish through Lakehouse.publishing wherever DATA_DIR is.
     target = Path(str(lake.parent)) / "exports"
@@ -200,9 +202,12 @@ def stage_exports(lake: "UPath") -> None:
         images,
         target / "linked-art-objects.ndjson",
         base_url=base_url,
+        titles=titles,
     )
     sink_documents(
-        linked_art_people(agents, _scan(lake, "agent_identities"), base_url=base_url).select("document"),
+        linked_art_people(agents, _scan(lake, "agent_identities"), base_url=base_url, titles=titles).select(
+            "document"
+        ),
         str(target / "linked-art-people.ndjson"),
     )
     sink_documents(
@@ -368,7 +373,7 @@ def walters_api(objects: int, seed: int) -> Generator[str]:
     """The base URL of a loopback Walters v1 API serving ``objects`` generated records (the raw
     lake's generator, tests/benchmarks/scale.py), in a thread of this process: outside the tree
     whose memory is measured."""
-    from harvest.replay import WaltersReplay
+    from harvest.walters.replay import WaltersReplay
     from tests.benchmarks import scale
     from tests.servers import serve
 
@@ -378,8 +383,8 @@ def walters_api(objects: int, seed: int) -> Generator[str]:
 
 def nightly_env(tmp: Path, api_url: str) -> dict[str, str]:
     """A deployment of the Walters alone (the only museum with its locations set), into ``tmp``."""
-    from harvest.exports import SHIPPED_EXPORTS
     from harvest.museums import MUSEUMS, declared_variables
+    from harvest.walters.exports import SHIPPED_EXPORTS
 
     env = {**os.environ, "DATA_DIR": str(tmp / "data"), "DAGSTER_HOME": str(tmp / "home")}
     for name in (*declared_variables(MUSEUMS), "MUSEUMS"):

@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from harvest.http import HttpConfig, HttpHarvester
-from harvest.pagination import harvest_walters
 from harvest.raw import records_to_frame
 from harvest.received import resolve_duplicates
-from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.walters.api import harvest_walters
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.servers import Faults, serve
 

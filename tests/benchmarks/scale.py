@@ -1,7 +1,7 @@
 """Synthetic Walters collections of any size, grown from the shipped real records.
 
     write_raw_lake(directory, objects=1_000_000, seed=0)   # the raw lake the transforms read
-    iter_records(objects=20_000, seed=0)                    # dicts for harvest.replay.WaltersReplay
+    iter_records(objects=20_000, seed=0)                    # dicts for harvest.walters.replay.WaltersReplay
 
 Object ``i`` is a copy of sample record ``perm_k[i % S]`` (S = 2,107 shipped records, ``k = i // S``,
 ``perm_k`` a seeded permutation per block), so every quirk of the sample (null titles, sentinel and
@@ -37,13 +37,14 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from harvest.artic.replay import load_artic_records
 from harvest.artic.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from harvest.dump import read_json_records
-from harvest.exports import SHIPPED_EXPORTS, read_export
 from harvest.raw import records_to_frame
-from harvest.replay import load_artic_records, load_walters_objects
 from harvest.tate import SHIPPED_SAMPLE
 from harvest.tate.schemas import TATE_ARTIST_SCHEMA, TATE_ARTWORK_SCHEMA
+from harvest.walters.exports import SHIPPED_EXPORTS, read_export
+from harvest.walters.replay import load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.lake import LAKE_ROW_GROUP_ROWS, write_lake
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harvest.replay import load_artic_records
+from harvest.artic.replay import load_artic_records
 
 BENCH = Path(__file__).with_name("bench.py")
 N = 3_000

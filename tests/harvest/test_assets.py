@@ -15,11 +15,12 @@ import polars as pl
 import pytest
 
 from definitions import resources_for
+from harvest.artic.api import ArticApi
 from harvest.artic.harvest import artic_agents_raw, artic_artworks_raw, latest_instant
-from harvest.exports import EXPORT_NAMES, SHIPPED_EXPORTS
+from harvest.artic.replay import ArticReplay, load_artic_records
 from harvest.raw import checked_raw, records_to_frame
-from harvest.replay import ArticReplay, WaltersReplay, load_artic_records, load_walters_objects
-from harvest.sources import ArticApi, WaltersApi, WaltersExports
+from harvest.walters.api import WaltersApi
+from harvest.walters.exports import EXPORT_NAMES, SHIPPED_EXPORTS, WaltersExports
 from harvest.walters.harvest import (
     walters_collections_raw,
     walters_creators_raw,
@@ -27,6 +28,7 @@ from harvest.walters.harvest import (
     walters_objects_raw,
     walters_relationships_raw,
 )
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA, WaltersObjectsRaw
 from shared.resources import Settings
 from tests.servers import Faults, serve

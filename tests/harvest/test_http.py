@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from harvest.http import HarvestError, HttpConfig, HttpHarvester
-from harvest.pagination import harvest_walters
-from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.walters.api import harvest_walters
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from tests.servers import Faults, serve, silent
 
 KEY = "s3cr3t-KEY-4711"

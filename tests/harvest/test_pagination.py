@@ -6,10 +6,12 @@ import json
 import httpx
 import pytest
 
+from harvest.artic.api import artic_pages, harvest_artic
+from harvest.artic.replay import ArticReplay, load_artic_records
 from harvest.artic.schemas import ARTIC_ARTWORK_FIELDS
 from harvest.http import HarvestError, HttpConfig, HttpHarvester
-from harvest.pagination import Page, artic_pages, collect, harvest_artic, walters_pages
-from harvest.replay import ArticReplay, load_artic_records
+from harvest.pagination import Page, PageNumbers, collect, numbered_pages
+from harvest.walters.api import walters_pages
 from tests.servers import serve
 
 
@@ -192,3 +194,37 @@ def test_artic_refuses_a_page_size_the_api_would_refuse() -> None:
         pytest.raises(ValueError),
     ):
         next(artic_pages(http, "artworks", ["id"]))
+
+
+def numbered(pages: dict[int, dict], asked: list[int]) -> httpx.MockTransport:
+    """Serves `pages` by their `page` parameter (a 404 beyond them), noting what was asked."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(int(request.url.params["page"]))
+        body = pages.get(asked[-1])
+        return httpx.Response(200, json=body) if body else httpx.Response(404, json={})
+
+    return httpx.MockTransport(answer)
+
+
+def test_page_numbers_without_a_more_field_stop_at_the_first_short_page() -> None:
+    pages = {1: {"data": [{"id": 1}, {"id": 2}]}, 2: {"data": [{"id": 3}]}}
+    asked: list[int] = []
+    paging = PageNumbers("/things")
+    with HttpHarvester(
+        HttpConfig("m", "http://m.test", page_size=2, concurrency=1), transport=numbered(pages, asked)
+    ) as http:
+        served = [(page.number, [r["id"] for r in page.records]) for page in numbered_pages(http, paging)]
+    assert served == [(1, [1, 2]), (2, [3])]
+    assert asked == [1, 2]  # one at a time: nothing asked past the short page
+
+
+def test_page_numbers_fail_on_a_body_without_its_records_naming_the_field_and_page() -> None:
+    pages = {1: {"results": {"items": [{"id": 1}]}, "next": True}, 2: {"results": {}, "next": False}}
+    paging = PageNumbers("/things", records="results.items", more="next")
+    with (
+        HttpHarvester(HttpConfig("m", "http://m.test", page_size=1), transport=numbered(pages, [])) as http,
+        pytest.raises(HarvestError) as raised,
+    ):
+        list(numbered_pages(http, paging))
+    assert "page=2" in str(raised.value) and "no list of records at 'results.items'" in str(raised.value)

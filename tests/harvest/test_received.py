@@ -10,10 +10,10 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from harvest.exports import each_key_once
 from harvest.raw import check_keys, records_to_frame
 from harvest.received import read_records, resolve_duplicates
 from harvest.walters.clean import clean_walters_creators, clean_walters_objects
+from harvest.walters.exports import each_key_once
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.issues import RECEIVED_ISSUES, issue_rows
 from tests.conftest import HARVESTED_AT, LATEST_YEAR
@@ -98,7 +98,7 @@ def test_a_value_that_cannot_be_read_is_nulled_and_listed_by_its_path_as_receive
 def test_the_sample_reads_as_it_did_and_its_numbers_sent_as_text_read_the_same(
     walters_raw: pl.LazyFrame,
 ) -> None:
-    from harvest.replay import load_walters_objects
+    from harvest.walters.replay import load_walters_objects
 
     records = load_walters_objects()[:300]
     as_text = [

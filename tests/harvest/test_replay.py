@@ -8,18 +8,21 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harvest.artic.schemas import ARTIC_AGENT_FIELDS
-from harvest.http import HttpConfig, HttpHarvester
-from harvest.pagination import harvest_artic, harvest_walters
-from harvest.replay import (
+from harvest.artic.api import harvest_artic
+from harvest.artic.replay import (
     ARTIC_DIR,
     ARTIC_REPLAY_URL,
-    WALTERS_REPLAY_URL,
-    WALTERS_SAMPLE,
     ArticReplay,
-    WaltersReplay,
     artic_replay_transport,
     load_artic_records,
+)
+from harvest.artic.schemas import ARTIC_AGENT_FIELDS
+from harvest.http import HttpConfig, HttpHarvester
+from harvest.walters.api import harvest_walters
+from harvest.walters.replay import (
+    WALTERS_REPLAY_URL,
+    WALTERS_SAMPLE,
+    WaltersReplay,
     load_walters_objects,
     walters_replay_transport,
 )

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from harvest.artic.harvest import artic_agents_raw, artic_artworks_raw
-from harvest.replay import ArticReplay, WaltersReplay, load_artic_records, load_walters_objects
+from harvest.artic.replay import ArticReplay, load_artic_records
 from harvest.walters.harvest import walters_objects_raw
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from shared.redaction import public_url
 from tests.harvest.test_assets import (
     Swappable,

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from definitions import resources_for
-from harvest.replay import WaltersReplay, load_walters_objects
-from harvest.sources import WaltersApi
+from harvest.walters.api import WaltersApi
 from harvest.walters.harvest import walters_objects_raw
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from shared.jobs import STEP_RETRY_POLICY
 from shared.resources import Settings
 from tests.servers import serve, silent

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from definitions import make_definitions
-from harvest.exports import SHIPPED_EXPORTS
-from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.walters.exports import SHIPPED_EXPORTS
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from outputs import database as database_module
 from outputs import exchange_checks
 from outputs.database import build_database

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from pyld.jsonld import JsonLdError
 
+from harvest.museums import MUSEUMS
 from outputs import exchange_checks as checks
 from outputs.exchange_write import write_linked_art_objects
 from outputs.iiif import iiif_manifests
@@ -20,6 +21,8 @@ from transforms.identities import describe_identities
 from transforms.model import AGENT_SCHEMA, OBJECT_SCHEMA
 
 BASE = "https://ids.test"
+# The museums by source, as the exports name them (the registry's titles: definitions.resources_for).
+TITLES = {museum.name: museum.title for museum in MUSEUMS}
 
 
 def _objects(**overrides: object) -> pl.LazyFrame:
@@ -173,13 +176,15 @@ def test_linked_art_class_follows_the_agent_type_and_an_anonymous_maker_is_no_ac
     ]  # fmt: skip
     assert typed["la_type"].to_list() == ["Group", "Group", "Group", "Group", "Person", "Person", None]
     links = _links(("walters:6", "Artist"), ("walters:7", "Artist"))
-    (document,) = _documents(linked_art_objects(_objects(), links, agents, _images(), base_url=BASE))
+    (document,) = _documents(
+        linked_art_objects(_objects(), links, agents, _images(), base_url=BASE, titles=TITLES)
+    )
     assert [a["_label"] for a in document["produced_by"]["carried_out_by"]] == ["Riza 'Abbasi"]
 
 
 def test_people_documents_validate_with_birth_nationality_and_no_nulls() -> None:
     agents = _agents(("Riza 'Abbasi", "Persian", -20), ("Etruscan", None, None), ("Unknown", None, None))
-    documents = _documents(linked_art_people(agents, _identities(agents), base_url=BASE))
+    documents = _documents(linked_art_people(agents, _identities(agents), base_url=BASE, titles=TITLES))
     person, group = documents  # no document for the anonymous placeholder
     assert errors(linked_art_validator("person"), person) == []
     assert errors(linked_art_validator("group"), group) == []
@@ -199,7 +204,9 @@ def test_people_documents_validate_with_birth_nationality_and_no_nulls() -> None
 def test_bce_object_with_several_creators_validates_and_keeps_roles_as_parts() -> None:
     agents = _agents(("Attavante", None, None), ("Naldo Naldi", None, None))
     links = _links(("walters:1", "Artist"), ("walters:2", "Author"))
-    (document,) = _documents(linked_art_objects(_objects(), links, agents, _images(), base_url=BASE))
+    (document,) = _documents(
+        linked_art_objects(_objects(), links, agents, _images(), base_url=BASE, titles=TITLES)
+    )
     assert errors(linked_art_validator("object"), document) == []
     assert document["id"] == f"{BASE}/object/walters/7"
     production = document["produced_by"]
@@ -218,7 +225,12 @@ def test_an_object_with_one_agent_and_no_date_has_no_timespan() -> None:
     objects = _objects(date_text=None, date_start_year=None, date_end_year=None)
     (document,) = _documents(
         linked_art_objects(
-            objects, _links(("walters:1", "Artist")), _agents(("A B", None, None)), _images(), base_url=BASE
+            objects,
+            _links(("walters:1", "Artist")),
+            _agents(("A B", None, None)),
+            _images(),
+            base_url=BASE,
+            titles=TITLES,
         )
     )
     assert document["produced_by"] == {
@@ -238,7 +250,9 @@ def test_no_canvas_without_a_size_and_no_manifest_without_a_canvas() -> None:
     assert "rights" not in manifest  # none stated, none claimed
     assert _documents(iiif_manifests(_objects(), _images(("1", None, None)), base_url=BASE)) == []
     # The Linked Art record names the manifest only when there is one.
-    (document,) = _documents(linked_art_objects(_objects(), _links(), _agents(), images, base_url=BASE))
+    (document,) = _documents(
+        linked_art_objects(_objects(), _links(), _agents(), images, base_url=BASE, titles=TITLES)
+    )
     carriers = [c for page in document["subject_of"] for c in page["digitally_carried_by"]]
     assert [a["id"] for c in carriers if c.get("conforms_to") for a in c["access_point"]] == [manifest["id"]]
 
@@ -300,8 +314,8 @@ def test_the_builders_stream_without_in_memory_fallbacks() -> None:
     links = _links(("walters:1", "Artist"))
     agents = _agents(("A B", None, None))
     for documents in (
-        linked_art_objects(_objects(), links, agents, images, base_url=BASE),
-        linked_art_people(agents, _identities(agents, links), base_url=BASE),
+        linked_art_objects(_objects(), links, agents, images, base_url=BASE, titles=TITLES),
+        linked_art_people(agents, _identities(agents, links), base_url=BASE, titles=TITLES),
         iiif_manifests(_objects(), images, base_url=BASE),
     ):
         assert _fallback_nodes(documents) == []
@@ -318,11 +332,20 @@ def test_objects_written_in_slices_are_the_documents_in_order(tmp_path: Path) ->
     target = tmp_path / "objects.ndjson"
 
     write_linked_art_objects(
-        tmp_path / "objects.parquet", links, agents, images, target, base_url=BASE, slice_rows=2
+        tmp_path / "objects.parquet",
+        links,
+        agents,
+        images,
+        target,
+        base_url=BASE,
+        titles=TITLES,
+        slice_rows=2,
     )
 
     expected = (
-        linked_art_objects(objects, links, agents, images, base_url=BASE).collect()["document"].to_list()
+        linked_art_objects(objects, links, agents, images, base_url=BASE, titles=TITLES)
+        .collect()["document"]
+        .to_list()
     )
     assert target.read_text(encoding="utf-8").splitlines() == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -344,7 +367,9 @@ def test_one_person_per_identity_with_each_museums_record_as_equivalent() -> Non
         ]
     ).with_columns(identity_key=pl.lit("tate:558"))
     links = _links(("walters:1", "Artist"), ("tate:558", "Artist"))
-    (person,) = _documents(linked_art_people(agents, _identities(agents, links), base_url=BASE))
+    (person,) = _documents(
+        linked_art_people(agents, _identities(agents, links), base_url=BASE, titles=TITLES)
+    )
     assert errors(linked_art_validator("person"), person) == []
     assert person["id"] == f"{BASE}/agent/tate/558"
     assert person["equivalent"] == [
@@ -356,5 +381,7 @@ def test_one_person_per_identity_with_each_museums_record_as_equivalent() -> Non
         },
     ]
     # The object credits the identity, whichever museum's agent the object names.
-    (document,) = _documents(linked_art_objects(_objects(), links.head(1), agents, _images(), base_url=BASE))
+    (document,) = _documents(
+        linked_art_objects(_objects(), links.head(1), agents, _images(), base_url=BASE, titles=TITLES)
+    )
     assert document["produced_by"]["carried_out_by"][0]["id"] == person["id"]

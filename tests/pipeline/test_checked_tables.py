@@ -13,9 +13,9 @@ import pytest
 
 from definitions import make_definitions
 from harvest import tate
-from harvest.museum import Frame, Museum
 from outputs.database import connect_read_only
 from shared.io_manager import LakeIOManager
+from shared.museum import Frame, Museum
 from shared.resources import Lakehouse, Settings
 from transforms.assets import clean_assets
 from transforms.model import OBJECT_SCHEMA, conform_to

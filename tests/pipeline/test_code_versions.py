@@ -110,6 +110,26 @@ CHANGES: dict[str, tuple[dict[str, Callable[[str], str]], Set[str]]] = {
         {"harvest/walters/clean.py": _insert("clean_walters_exhibitions", "unused = 0")},
         {"walters_exhibitions_clean"},
     ),
+    # A helper of the enrich and reshape assets, reached through the collection they close over
+    # (``transforms.assets.inputs.Collection``): every asset that unions the museums' tables.
+    "union": (
+        {"transforms/assets/inputs.py": _insert("union", "unused = 0")},
+        {
+            "collection_agents",
+            "collection_exhibitions",
+            "objects",
+            "record_issues",
+            "object_agents",
+            "places",
+            "object_places",
+            "images",
+            "exhibitions",
+            "object_exhibitions",
+            "related_objects",
+            "classifications",
+            "departments",
+        },
+    ),
     # SQL the database build runs: the one output step builds every output.
     "views.sql": (
         {"outputs/views.sql": lambda sql: sql + "\nCREATE VIEW probe AS SELECT 1;\n"},

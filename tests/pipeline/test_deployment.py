@@ -9,8 +9,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from harvest.exports import SHIPPED_EXPORTS
-from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.walters.exports import SHIPPED_EXPORTS
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
 from tests.conftest import PUBLISHED, launch_nightly, offline_env, published_digests, run_nightly
 from tests.harvest.test_assets import Swappable

@@ -51,7 +51,7 @@ def test_every_stage_has_assets_and_the_job_and_schedule_exist() -> None:
 
 
 def test_transform_modules_are_pure() -> None:
-    """Pure transforms import no dagster and do no IO: only transforms/assets.py wires them."""
+    """Pure transforms import no dagster and do no IO: only transforms/assets/ wires them."""
     import ast
     from pathlib import Path
 
@@ -80,8 +80,6 @@ def test_transform_modules_are_pure() -> None:
     per_value = {"map_elements", "map_batches"}
     pure_per_value = {"html.unescape"}
     for path in sorted(pure):
-        if path.name == "assets.py":
-            continue
         tree = ast.parse(path.read_text())
         allowed = {
             id(node.func)
@@ -126,6 +124,37 @@ def test_shared_is_the_ground_floor() -> None:
                 assert not any(n.split(".")[0] in above for n in names), (path, node.lineno, names)
 
 
+def _package_imports() -> dict[str, set[str]]:
+    """Which of the project's packages each package imports, anywhere in its modules (an import
+    inside a function, made late to spare Dagster, counts too)."""
+    import ast
+    from pathlib import Path
+
+    packages = ("shared", "transforms", "harvest", "outputs")
+    imports: dict[str, set[str]] = {package: set() for package in packages}
+    for package in packages:
+        for path in sorted(Path(package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    names = (
+                        [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                    )
+                    imports[package] |= {n.split(".")[0] for n in names} & (set(packages) - {package})
+    return imports
+
+
+def test_no_package_cycle() -> None:
+    """The packages stand in layers: each imports only packages below it (the museums' declaration
+    type, shared.museum, is below both the harvest that declares museums and the transforms that
+    derive assets from them)."""
+    imports = _package_imports()
+    placed: list[str] = []
+    while len(placed) < len(imports):
+        ready = sorted(p for p in imports if p not in placed and imports[p] <= set(placed))
+        assert ready, f"a cycle among {sorted(set(imports) - set(placed))}: {imports}"
+        placed.extend(ready)
+
+
 def test_blocking_checks_run_in_their_assets_and_every_table_of_the_database_has_one() -> None:
     """A blocking check runs in its asset, before the lake holds the table (shared.stages): a check
     of its own would run after the table was written. Every table of the database is checked
@@ -160,3 +189,33 @@ def test_the_database_and_the_exports_are_one_step_that_cannot_be_split() -> Non
     ]
     assert {key.to_user_string() for key in step.keys} == OUTPUT_ASSETS
     assert not step.can_subset
+
+
+# Functions longer than ``MAX_FUNCTION_LINES`` that are declarative tables, not logic: none so far.
+# An entry names the file and function (``"outputs/x.py:TERMS"``) and says why in a comment.
+LONG_TABLES: frozenset[str] = frozenset(
+    {
+        # Not a table: split on the branch that reworks the museums' raw bodies (issue 19); this
+        # entry goes when that branch is merged.
+        "harvest/artic/harvest.py:_artic_asset",
+    }
+)
+MAX_FUNCTION_LINES = 60
+
+
+def test_every_function_fits_on_a_screen() -> None:
+    """No function of the pipeline's packages is longer than ``MAX_FUNCTION_LINES`` lines, from
+    its ``def`` to its last line (docstring included, decorators not): a longer one has seams to
+    split along."""
+    import ast
+    from pathlib import Path
+
+    long = []
+    for package in ("harvest", "transforms", "outputs", "shared"):
+        for path in sorted(Path(package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES and f"{path}:{node.name}" not in LONG_TABLES:
+                        long.append(f"{path}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, long

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harvest.exports import SHIPPED_EXPORTS
-from harvest.replay import WaltersReplay, load_walters_objects
 from harvest.tate import SHIPPED_SAMPLE
+from harvest.walters.exports import SHIPPED_EXPORTS
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
 from tests.conftest import launch_nightly, offline_env
 from tests.servers import Faults, serve

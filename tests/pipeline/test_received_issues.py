@@ -10,9 +10,9 @@ import dagster as dg
 import pytest
 
 from harvest.dump import read_json_records
-from harvest.exports import SHIPPED_EXPORTS
-from harvest.replay import WaltersReplay, load_walters_objects
 from harvest.tate import SHIPPED_SAMPLE
+from harvest.walters.exports import SHIPPED_EXPORTS
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
 from tests.conftest import run_nightly
 from tests.servers import serve

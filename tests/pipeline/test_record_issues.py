@@ -9,8 +9,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from harvest.exports import SHIPPED_EXPORTS
-from harvest.replay import WaltersReplay, load_walters_objects
+from harvest.walters.exports import SHIPPED_EXPORTS
+from harvest.walters.replay import WaltersReplay, load_walters_objects
 from outputs.database import connect_read_only
 from shared.issues import EARLIEST_YEAR
 from tests.conftest import run_nightly

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvest.artic.clean import clean_artic_agents, clean_artic_artworks
+from harvest.artic.replay import load_artic_records
 from harvest.artic.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from harvest.raw import records_to_frame
-from harvest.replay import load_artic_records, load_walters_objects
 from harvest.walters.clean import clean_walters_objects
+from harvest.walters.replay import load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from shared.issues import (
     EARLIEST_YEAR,

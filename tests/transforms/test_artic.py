@@ -6,9 +6,9 @@ import polars as pl
 import pytest
 
 from harvest.artic.clean import clean_artic_agents, clean_artic_artworks
+from harvest.artic.replay import load_artic_records
 from harvest.artic.schemas import ARTIC_AGENT_SCHEMA, ARTIC_ARTWORK_SCHEMA
 from harvest.raw import records_to_frame
-from harvest.replay import load_artic_records
 from tests.conftest import HARVESTED_AT, LATEST_YEAR
 
 IIIF = "https://www.artic.edu/iiif/2"

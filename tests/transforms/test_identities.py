@@ -204,11 +204,38 @@ def test_a_years_less_record_with_two_candidates_joins_neither() -> None:
     assert decisions[("tate:1", "walters:1")][0] == "kept_apart"
 
 
-def test_a_museums_own_records_are_never_candidates() -> None:
-    assert (
-        _decisions(_agent("walters:1", "John Opie", 1761, 1807), _agent("walters:2", "John Opie", 1761, 1807))
-        == {}
+def test_a_museums_own_records_are_matched_by_the_same_rules() -> None:
+    """An export that holds a maker twice (with and without his years) gives one identity; two
+    namesakes of one museum whose years conflict stay two."""
+    decisions = _decisions(
+        _agent("walters:1", "Giovanni Boccaccio", 1313, 1375),
+        _agent("walters:2", "Giovanni Boccaccio"),
+        _agent("tate:1", "Richard Wilson", 1713, 1782),
+        _agent("tate:2", "Richard Wilson", 1953),
     )
+    assert decisions[("walters:1", "walters:2")][0] == "merged"
+    assert decisions[("tate:1", "tate:2")] == ("kept_apart", "life years differ: years 1713-1782 and 1953-?")
+
+
+def test_a_fathers_name_after_a_patronymic_is_not_a_middle_name() -> None:
+    decided, why = _decision(
+        _agent("walters:1", "Muhammad Sadiq ibn Navvab Mirza Muhammad 'Ali"),
+        _agent("tate:1", "Muhammad 'Ali"),
+    )
+    assert (decided, why) == ("kept_apart", "names differ")
+    # "Ben" as a forename is a forename.
+    assert (
+        _decision(
+            _agent("tate:1", "Ben Nicholson", 1894, 1982),
+            _agent("artic:1", "Ben Lauder Nicholson", 1894, 1982),
+        )[0]
+        == "merged"
+    )
+
+
+@pytest.mark.parametrize(("a", "b"), [("Yokoya Somin V", "Yokoya Somin IV"), ("Goto Seijo", "Goto Seijo V")])
+def test_a_lineages_numbered_generations_are_kept_apart(a: str, b: str) -> None:
+    assert _decision(_agent("walters:1", a), _agent("walters:2", b))[0] == "kept_apart"
 
 
 def test_names_are_normalised_the_way_the_sources_differ() -> None:

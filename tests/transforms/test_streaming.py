@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 
 from harvest.artic import clean as artic
+from harvest.artic.replay import load_artic_records
 from harvest.artic.schemas import ARTIC_ARTWORK_SCHEMA
 from harvest.raw import records_to_frame
-from harvest.replay import load_artic_records
 from harvest.walters import clean as walters
 from shared.lake import sink_lake
 from tests.conftest import HARVESTED_AT, LATEST_YEAR

@@ -4,13 +4,13 @@ import polars as pl
 import pytest
 
 from harvest.raw import records_to_frame
-from harvest.replay import load_walters_objects
 from harvest.walters.clean import (
     clean_walters_creators,
     clean_walters_exhibitions,
     clean_walters_objects,
     clean_walters_relationships,
 )
+from harvest.walters.replay import load_walters_objects
 from harvest.walters.schemas import WALTERS_OBJECT_SCHEMA
 from tests.conftest import HARVESTED_AT, LATEST_YEAR
 from transforms.model import EXHIBITION_SCHEMA, RELATIONSHIP_SCHEMA

@@ -1,13 +1,11 @@
 """The Dagster UI in headless Chromium after a real nightly run: groups, previews, charts.
 
 A nightly run goes into a temporary DATA_DIR and a persistent temporary instance; then
-dagster-webserver serves it on 127.0.0.1 and Chromium, driven over the DevTools protocol, renders
-the pages. Every wait is bounded, and the webserver and Chromium are killed by process group.
+dagster-webserver serves it on 127.0.0.1 and Debian's Chromium, driven by Playwright, renders the
+pages. Every wait is on a condition and bounded; the webserver is killed by process group, Chromium
+by Playwright.
 """
 
-import base64
-import itertools
-import json
 import os
 import shutil
 import signal
@@ -22,7 +20,8 @@ from pathlib import Path
 import dagster as dg
 import httpx
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from shared.resources import Settings
 from tests.conftest import offline_env
@@ -33,8 +32,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 ROOT = Path(__file__).parents[2]
 STARTUP_TIMEOUT_S = 120
-RENDER_TIMEOUT_S = 60
-NAG_WAIT_S = 4
+RENDER_TIMEOUT_MS = 60_000
 
 
 def _free_port() -> int:
@@ -84,7 +82,8 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("ui")
     home, data_dir = tmp / "dagster_home", tmp / "data"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # No "Join the Dagster community" dialog, which a fresh instance shows over the first page.
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\nnux:\n  enabled: false\n")
     with dg.DagsterInstance.from_config(str(home)) as instance:
         job = make_definitions(Settings(data_dir=str(data_dir))).resolve_job_def("nightly")
         assert job.execute_in_process(instance=instance).success
@@ -100,147 +99,100 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             return httpx.get(f"{url}/server_info", timeout=5).status_code == 200
 
         _wait_until(answers, STARTUP_TIMEOUT_S, "dagster-webserver to answer")
+        nux = httpx.post(f"{url}/graphql", json={"query": "{ shouldShowNux }"}, timeout=10).json()
+        assert nux == {"data": {"shouldShowNux": False}}, nux
         yield url
 
 
-class Browser:
-    """Just enough of the Chrome DevTools protocol: navigate, evaluate, screenshot."""
-
-    def __init__(self, ws: ClientConnection) -> None:
-        self.ws, self.ids = ws, itertools.count(1)
-
-    def call(self, method: str, **params: object) -> dict:
-        message_id = next(self.ids)
-        self.ws.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:  # skip events until our answer comes
-            message = json.loads(self.ws.recv(timeout=RENDER_TIMEOUT_S))
-            if message.get("id") == message_id:
-                assert "error" not in message, message
-                return message["result"]
-
-    def evaluate(self, expression: str) -> object:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    def open(self, url: str, ready_js: str, what: str) -> None:
-        """Go to ``url`` and wait until ``ready_js`` is true in the page (the app renders late)."""
-        self.call("Page.navigate", url=url)
-        try:
-            _wait_until(lambda: self.evaluate(ready_js), RENDER_TIMEOUT_S, what)
-        except pytest.fail.Exception:  # keep what the page showed instead, to see why
-            ARTIFACTS.mkdir(exist_ok=True)
-            self.screenshot(ARTIFACTS / "ui-failed.png")
-            (ARTIFACTS / "ui-failed.txt").write_text(str(self.evaluate("document.body.innerText")))
-            raise
-
-    def screenshot(self, path: Path) -> None:
-        # A fresh instance greets the user, a moment after the first page, with a "Join the Dagster
-        # community" dialog over the page: give it that moment, then skip it.
-        skip = (
-            "[...document.querySelectorAll('[role=dialog] button')]"
-            ".filter(b => b.innerText.trim() === 'Skip').map(b => b.click()).length"
-        )
-        deadline = time.monotonic() + NAG_WAIT_S
-        while not self.evaluate(skip) and time.monotonic() < deadline:
-            time.sleep(0.25)
-        time.sleep(1)  # the dialog fades out
-        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
-        path.write_bytes(base64.b64decode(data))
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's Chromium: Playwright launches the system binary, no browser of its own is downloaded."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (see .ci/run)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt install chromium (CI runs this test)")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"chromium not found at {CHROMIUM}: CI must install it (see .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
-    profile = tmp_path_factory.mktemp("chromium")
-    args = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1800",
-        "about:blank",
-    ]
-    with _process_group(args, dict(os.environ), profile / "chromium.log"):
-        active = profile / "DevToolsActivePort"
-        port = _wait_until(lambda: active.exists() and active.read_text().split()[0], 30, "chromium to start")
-        pages = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
-        ws_url = next(p["webSocketDebuggerUrl"] for p in pages if p["type"] == "page")
-        with connect(ws_url, max_size=64 * 2**20, open_timeout=10) as ws:
-            page = Browser(ws)
-            page.call(
-                "Emulation.setDeviceMetricsOverride",
-                width=1400,
-                height=1800,
-                deviceScaleFactor=1,
-                mobile=False,
-            )
-            yield page
+def page(chromium: str, webserver: str) -> Iterator[Page]:
+    """A Chromium page whose relative URLs go to the webserver. Chromium is looked for before the
+    nightly runs, and started after it: Dagster's in-process run wants no event loop running, and
+    Playwright's sync API keeps one."""
+    with sync_playwright() as playwright:
+        # Playwright adds --no-sandbox and the switches that keep Chromium off the network at start;
+        # QUIC and the GPU are of no use on a machine without either.
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--disable-gpu", "--disable-quic"], timeout=30_000
+        )
+        try:
+            context = browser.new_context(base_url=webserver, viewport={"width": 1400, "height": 1800})
+            context.set_default_timeout(RENDER_TIMEOUT_MS)
+            yield context.new_page()
+        finally:
+            browser.close()
 
 
-def test_lineage_shows_the_stage_groups(webserver: str, browser: Browser) -> None:
-    groups = ("harvest", "clean", "enrich", "reshape", "output")
-    has_all = " && ".join(f"document.body.innerText.includes({json.dumps(g)})" for g in groups)
-    browser.open(f"{webserver}/asset-groups", f"document.body && {has_all}", "the group names in the lineage")
+@contextmanager
+def _kept_on_failure(page: Page) -> Generator[None]:
+    """On a failed wait or assertion, keep what the page showed instead, to see why."""
+    try:
+        yield
+    except (AssertionError, PlaywrightError):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "ui-failed.png", full_page=True)
+        (ARTIFACTS / "ui-failed.txt").write_text(page.locator("body").inner_text())
+        raise
+
+
+def _screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.screenshot(ARTIFACTS / "ui-lineage.png")
+    # Finished transitions: a dialog that is still opening shows half-transparent otherwise.
+    page.screenshot(path=ARTIFACTS / name, full_page=True, animations="disabled")
 
 
-def _show_markdown(browser: Browser, key: str) -> None:
-    """Click the "[Show Markdown]" button of metadata entry ``key``: the UI renders it in a dialog."""
-    clicked = browser.evaluate(
-        f"""(() => {{
-        for (const row of document.querySelectorAll('tr')) {{
-            const cells = row.querySelectorAll('td');
-            if (cells.length && cells[0].innerText.trim() === {json.dumps(key)}) {{
-                const buttons = [...row.querySelectorAll('button, a, [role=button]')];
-                const button = buttons.find(b => b.innerText.includes('Show Markdown'));
-                if (button) {{ button.click(); return true; }}
-                return row.outerHTML;
-            }}
-        }}
-        return false;
-    }})()"""
+def test_lineage_shows_the_stage_groups(page: Page) -> None:
+    with _kept_on_failure(page):
+        page.goto("/asset-groups")
+        # A node of the graph each (the graph is SVG; a node's HTML sits in a foreignObject), not
+        # only a name in the sidebar's list.
+        graph = page.locator("svg foreignObject")
+        for group in ("harvest", "clean", "enrich", "reshape", "output"):
+            expect(graph.get_by_text(group, exact=True)).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    _screenshot(page, "ui-lineage.png")
+
+
+def _metadata_dialog(page: Page, key: str) -> Locator:
+    """Open the objects asset's page and click the "[Show Markdown]" button of its metadata entry
+    ``key``; return the dialog the UI renders the Markdown in."""
+    page.goto("/assets/objects")
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=key, exact=True))
+    button = row.locator("button, a, [role=button]", has_text="Show Markdown")
+    expect(button, f"one [Show Markdown] button for metadata entry {key!r}").to_have_count(
+        1, timeout=RENDER_TIMEOUT_MS
     )
-    assert clicked is True, f"no [Show Markdown] button for metadata entry {key!r}: {clicked}"
+    button.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    return dialog
 
 
-def test_asset_page_shows_the_chart(webserver: str, browser: Browser) -> None:
-    chart = "document.querySelector('[role=dialog] img[src^=\"data:image/png\"]')"
-    browser.open(
-        f"{webserver}/assets/objects",
-        "document.body.innerText.includes('objects_per_century')",
-        "the metadata of objects",
-    )
-    _show_markdown(browser, "objects_per_century")
-    _wait_until(
-        lambda: browser.evaluate(f"!!{chart} && {chart}.naturalWidth > 100"), RENDER_TIMEOUT_S, "the chart"
-    )
-    ARTIFACTS.mkdir(exist_ok=True)
-    browser.screenshot(ARTIFACTS / "ui-objects-chart.png")
+def test_asset_page_shows_the_chart(page: Page) -> None:
+    with _kept_on_failure(page):
+        chart = _metadata_dialog(page, "objects_per_century").locator('img[src^="data:image/png"]')
+        expect(chart).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+        # A decoded PNG, not a broken image: its own width, not the width the page gives it.
+        expect(chart).to_have_js_property("complete", True, timeout=RENDER_TIMEOUT_MS)
+        width = chart.evaluate("img => img.naturalWidth")
+        assert width > 100, f"the chart objects_per_century decoded to {width} px wide"
+    _screenshot(page, "ui-objects-chart.png")
 
 
-def test_asset_page_shows_the_preview_table(webserver: str, browser: Browser) -> None:
-    browser.open(
-        f"{webserver}/assets/objects",
-        "document.body.innerText.includes('preview')",
-        "the metadata of objects",
-    )
-    _show_markdown(browser, "preview")
-    headers = "[...document.querySelectorAll('[role=dialog] table th')].map(th => th.innerText.trim())"
-    shown = _wait_until(lambda: browser.evaluate(headers), RENDER_TIMEOUT_S, "the preview table")
-    assert isinstance(shown, list) and {"object_key", "source", "title"} <= set(shown)
-    rows = browser.evaluate("document.querySelectorAll('[role=dialog] table tbody tr').length")
-    assert rows == 5
-    ARTIFACTS.mkdir(exist_ok=True)
-    browser.screenshot(ARTIFACTS / "ui-objects-preview.png")
+def test_asset_page_shows_the_preview_table(page: Page) -> None:
+    with _kept_on_failure(page):
+        table = _metadata_dialog(page, "preview").locator("table")
+        expect(table.locator("th").first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+        headers = {h.strip() for h in table.locator("th").all_inner_texts()}
+        assert {"object_key", "source", "title"} <= headers, headers
+        expect(table.locator("tbody tr")).to_have_count(5, timeout=RENDER_TIMEOUT_MS)
+    _screenshot(page, "ui-objects-preview.png")

@@ -1,18 +1,22 @@
 """What a museum is to the pipeline: one declaration, from which its assets, checks and resources
-are derived (transforms/assets.py, definitions.py, the benchmark, the README's table of sources).
+are derived (transforms/assets/, definitions.py, the benchmark, the README's table of sources).
 
-A declaration names no Dagster object directly: the harvest assets and the resources are built by
-functions it names, so reading the registry (the benchmark's stage processes do) loads no Dagster.
+Below both the harvest (each museum's folder declares one) and the transforms (which derive the
+clean and collection assets from them), so neither package imports the other for it. A declaration
+names no Dagster object directly: the harvest assets and the resources are built by functions it
+names, which import Dagster only when called, so reading the registry (the benchmark's stage
+processes do) loads no Dagster.
 """
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
 if TYPE_CHECKING:
+    import dagster as dg
+
     from shared.resources import Settings
 
 
@@ -50,15 +54,15 @@ class Museum:
       CleanAgents and unioned with every other museum's.
     - ``exhibitions`` and ``relationships``: optional frames, conformed to the collection's
       exhibitions and related-object links.
-    - ``harvest``: the module defining the raw assets (``assets``: one per frame, plus any the
-      frames do not read; ``asset_checks``, optional); ``resources``: the Dagster resources those
-      assets use, from the settings.
+    - ``harvest``: builds the raw assets (one per frame, plus any the frames do not read), importing
+      its harvest module only when called; ``resources``: the Dagster resources those assets use,
+      from the settings.
     - ``locations``: the environment variables that say where its records are (API base URLs,
-      a dump's URL); all unset, the shipped ``sample`` is harvested; once any museum's location is
-      set, a museum runs only with every one of its own (``harvest.museums.select_museums``), so a
-      shipped sample never mixes into a run with a live source. ``secrets``: its other variables
-      (API keys). The settings hold only the variables museums declare.
-    - ``sample``: the data shipped in the repository, harvested when no location is set.
+      a dump's URL); all unset, the sample shipped in its folder is harvested; once any museum's
+      location is set, a museum runs only with every one of its own
+      (``harvest.museums.select_museums``), so a shipped sample never mixes into a run with a live
+      source. ``secrets``: its other variables (API keys). The settings hold only the variables
+      museums declare.
     - ``incremental``: its harvest asks only for what changed (the raw assets take
       ``full_refresh`` in their config); the weekly full refresh schedule re-harvests it whole.
     """
@@ -67,34 +71,15 @@ class Museum:
     title: str
     objects: Frame
     agents: Frame
-    harvest: str
+    harvest: Callable[[], Sequence["dg.AssetsDefinition"]]
     resources: Callable[["Settings"], Mapping[str, object]]
-    sample: str
     locations: tuple[str, ...]
     secrets: tuple[str, ...] = ()
     incremental: bool = False
     exhibitions: Frame | None = None
     relationships: Frame | None = None
 
-    def harvest_assets(self) -> tuple[Sequence[Any], Sequence[Any]]:
-        """The raw assets and their checks, from the ``harvest`` module (imported only now: it
-        loads Dagster, which the benchmark's stage processes, reading the registry, do without)."""
-        module = importlib.import_module(self.harvest)
-        return module.assets, getattr(module, "asset_checks", [])
-
     @property
     def frames(self) -> tuple[Frame, ...]:
         optional = (self.exhibitions, self.relationships)
         return (self.objects, self.agents, *(f for f in optional if f is not None))
-
-
-def dump_resources(source: str, setting: str) -> Callable[["Settings"], Mapping[str, object]]:
-    """The resources of a museum harvested from a dump (harvest.dump_assets): ``<source>_dump``, a
-    ``DumpLocation`` set by the environment variable ``setting`` (unset: the shipped sample)."""
-
-    def resources(settings: "Settings") -> Mapping[str, object]:
-        from harvest.sources import DumpLocation  # Dagster, loaded only when the resources are built
-
-        return {f"{source}_dump": DumpLocation(location=settings.museum_value(setting))}
-
-    return resources

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import cmp_to_key
 from typing import Any
 
-Record = dict[str, Any]
+from harvest.replay import Record
 
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

@@ -1,4 +1,5 @@
-"""The Walters CSV exports, read as received: every column a string, nothing guessed.
+"""The Walters CSV exports, read as received: every column a string, nothing guessed; and the
+resource that says where they are.
 
 ``location`` is a directory (the shipped copy by default) or an http(s) base URL; a file is
 ``<name>.csv`` there, or ``<name>.csv.gz`` in a directory.
@@ -13,6 +14,7 @@ source (``harvest.raw.refuse_changed_source``).
 import io
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 
 from harvest.http import HttpConfig, HttpHarvester
@@ -29,7 +31,17 @@ EXPORT_KEYS = {
     "exhibitions": "ExhibitionID",
     "collections": "CollectionID",
 }
-SHIPPED_EXPORTS = Path(__file__).parent / "walters" / "data"
+SHIPPED_EXPORTS = Path(__file__).parent / "data"
+
+
+class WaltersExports(dg.ConfigurableResource):
+    """Where the Walters CSV exports are: a directory or base URL; unset: the shipped copies."""
+
+    location: str | None = None
+
+    @property
+    def resolved(self) -> str:
+        return self.location or str(SHIPPED_EXPORTS)
 
 
 def read_export(location: str, name: str) -> pl.DataFrame:

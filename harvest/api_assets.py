@@ -1,0 +1,116 @@
+"""The harvest assets of a museum whose objects and agents come from a paged JSON API
+(``harvest.pagination.PageNumbers``), as the scaffolded API museum's do (harvest/scaffold.py).
+
+The API has no change feed to go by: each run reads every page, and the metadata says what changed
+since the last snapshot. As for every source, records are checked against the raw model before
+anything is written, a record without its key is named by ``label`` and its page, an unchanged
+record keeps its ``harvested_at``, an id served twice is kept once (``harvest.received``), and the
+snapshot is refused when a record-level rule of the museum's clean function fires on more than its
+share of the records. With no base URL the API is the embedded replay of the sample shipped in
+the museum's folder (``harvest.replay.PagedReplay``), one JSON file a record as in a dump.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import httpx
+import pandera.polars as pa
+import polars as pl
+
+from harvest import raw
+from harvest.dump import read_json_records
+from harvest.pagination import PageNumbers, collect, numbered_pages
+from harvest.received import resolve_duplicates, unreadable_by_field
+from harvest.replay import PagedReplay
+from harvest.sources import PagedApi
+from shared.issues import issue_rows
+from shared.museum import Frame, Museum
+from shared.resources import Lakehouse
+from shared.stages import lake_asset
+
+RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ApiRawFrame")
+
+# What a museum says about one list of its API: its paging, the records' Polars schema, the raw
+# Pandera model, and the field that names a record in an error (e.g. the accession number).
+ApiFrame = tuple[PageNumbers, pl.Schema, type[pa.DataFrameModel], str]
+
+
+def replay_of(paging: PageNumbers, shipped: Path, kind: str) -> httpx.MockTransport:
+    """The API answering ``paging`` over the shipped sample's records of ``kind``
+    (``shipped/<kind>/**/*.json``, in path order)."""
+    sample = read_json_records(str(shipped), f"{kind}/**/*.json", source=f"{kind} sample")
+    return httpx.MockTransport(PagedReplay([(paging, sample.records)]))
+
+
+def json_api_asset(
+    museum: Museum, frame: Frame, api: ApiFrame, shipped: Path, *, key: str
+) -> dg.AssetsDefinition:
+    """Asset ``<museum>_<kind>_raw``: every record of the list ``api`` names, from the API at the
+    resource ``<museum>_api`` (a ``PagedApi``), else from the replay of ``shipped``; one row per
+    ``id``, in id order, checked against the raw model and, through the frame's clean function,
+    the record-level rules (``key``: the clean records' key column, ``object_key`` or ``agent_key``)."""
+    paging, schema, model, label = api
+    source, name, resource = museum.name, frame.raw(museum.name), f"{museum.name}_api"
+
+    @lake_asset(
+        stage="harvest",
+        kinds=("python", "json", "parquet"),
+        model=model,
+        name=name,
+        check_specs=raw.raw_check_specs(name),
+        dagster_type=RAW,
+        required_resource_keys={resource, "lakehouse"},
+        description=(
+            f"The {frame.kind} of the {source} API as served, page by page, each id once; nested fields "
+            "kept nested; plus source, page, harvested_at and harvest_issues."
+        ),
+    )
+    def _asset(
+        context: dg.AssetExecutionContext, config: raw.HarvestConfig
+    ) -> Iterator[dg.Output | dg.AssetCheckResult]:
+        harvested_at = dt.datetime.now(dt.UTC)
+        api: PagedApi = getattr(context.resources, resource)
+        lakehouse: Lakehouse = context.resources.lakehouse
+        origin = raw.origin_of(api.base_url)
+        with raw.failing_cleanly(), api.harvester(source, replay_of(paging, shipped, frame.kind)) as http:
+            harvest = collect(http, numbered_pages(http, paging), key="id")
+        raw.check_keys(name, harvest.records, harvest.pages, key="id", label=label)
+        received = raw.records_to_frame(
+            harvest.records, harvest.pages, schema, source=source, harvested_at=harvested_at, origin=origin
+        )
+        fresh, duplicates = resolve_duplicates(received, key="id")
+        previous = raw.last_snapshot(context, lakehouse, name, origin=origin)
+        raw.refuse_shrink(name, previous, fresh.height, config)
+        snapshot = raw.keep_harvested_at(previous, fresh.sort("id"), key="id")
+        metadata = {
+            **raw.harvest_metadata(harvest.stats, origin=origin),
+            **duplicates,
+            **unreadable_by_field(snapshot),
+            **raw.snapshot_changes(previous, snapshot, key="id"),
+        }
+        clean = frame.clean(snapshot.lazy(), latest_year=harvested_at.year)
+        number = "object_number" if key == "object_key" else None
+        yield from raw.checked_raw(
+            name,
+            snapshot,
+            model,
+            key="id",
+            new_fields=raw.unexpected_fields(harvest.records, schema),
+            metadata=metadata,
+            record_issues=issue_rows(clean, key=key, number=number),
+        )
+
+    return _asset
+
+
+def json_api_museum(
+    museum: Museum, shipped: Path, *, objects: ApiFrame, agents: ApiFrame
+) -> list[dg.AssetsDefinition]:
+    """The raw assets of a museum whose objects and agents are two lists of one paged JSON API,
+    replayed offline from ``shipped`` (its frames' kinds name the sample's folders)."""
+    return [
+        json_api_asset(museum, museum.objects, objects, shipped, key="object_key"),
+        json_api_asset(museum, museum.agents, agents, shipped, key="agent_key"),
+    ]
