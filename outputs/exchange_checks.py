@@ -1,19 +1,27 @@
 """What the Linked Art and IIIF schemas do not check, checked on the written NDJSON.
 
-The exports write one JSON document a line (JSON text holds no raw control character, so a line is
-a document). Each check works on the documents as text, in two steps so that an export of any size
-is read a batch of lines at a time (``read_documents``): ``find`` maps a batch to the few rows the
-rule needs (the documents that break it, the ids it saw), ``judge`` turns all of them into
-``(passed, metadata)``. Reading the whole file as one frame instead (``pl.scan_csv``) peaked at
-about three times the file's size (measured on a 1 GB export: 2.8 GB; in batches: 0.4 GB). The
-documents' key order is fixed by their builders (``outputs.linked_art``, ``outputs.iiif``), which the
-patterns below rely on.
+The exports write one JSON document a line. The checks read the documents decoded by Polars' NDJSON
+reader into the fields they name (``Check.fields``, a schema of the parts each reads: the other
+parts are skipped, and key order does not matter), a batch of lines at a time, in two steps so that
+an export of any size is read in bounded memory: ``find`` maps a batch to the few rows the rule
+needs (the documents that break it, the ids it saw), ``judge`` turns all of them into
+``(passed, metadata)``. Documents are named by their ``line`` in the file and their ``id``.
+
+A line that is not a JSON document, or whose checked fields do not have their types (a width of
+10.5 where a canvas needs an integer), fails ``documents_read``, naming the line and what is wrong.
+The reader decodes a batch at once; a batch that does not decode is halved until the lines that do
+not are alone, so a good export is decoded once.
+
+One check reads the text as well: ``aat_ids_pinned`` looks for every AAT URI anywhere in a
+document, under any key and at any depth, which no schema can name (the writers escape no ``/``, so
+a URI is written as it is).
 """
 
+import io
 import itertools
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,37 +30,95 @@ import polars as pl
 from outputs import vocabulary as aat
 
 EXAMPLES_SHOWN = 10
-# Documents per batch: ~3.5 kB each at most, so a batch holds ~70 MB of text.
-BATCH_DOCUMENTS = 20_000
+# Documents per batch: ~3.5 kB each at most, so a batch holds ~35 MB of text; decoding it takes
+# about ten times that (measured on the Linked Art objects: 0.4 GB at 10,000, 0.65 GB at 20,000).
+BATCH_DOCUMENTS = 10_000
 # Rights a manifest may state: http:// Creative Commons licences and public-domain tools, or
 # RightsStatements.org statements (the IIIF specification's rule; its schema accepts any URI).
 RIGHTS_PATTERN = (
     r"^http://(creativecommons\.org/(licenses|publicdomain)/|rightsstatements\.org/vocab/)[^\s]+/$"
 )
-_CANVAS = '"type":"Canvas"'
-_SIZED_CANVAS = r'"type":"Canvas","width":[1-9][0-9]*,"height":[1-9][0-9]*,'
-# The source of a document, from its id ({base}/{kind}/{source}/...), the first id in every document.
-_SOURCE = r'^\{"@context":"[^"]*","id":"[^"]*/(?:object|agent|iiif)/([^/"]+)/'
-
-
-def read_documents(path: Path | str, *, batch: int = BATCH_DOCUMENTS) -> Iterator[pl.DataFrame]:
-    """An NDJSON export as frames of one text column ``document``, ``batch`` lines at a time."""
-    with open(path, encoding="utf-8") as lines:
-        while chunk := list(itertools.islice(lines, batch)):
-            yield pl.DataFrame({"document": chunk}).with_columns(pl.col("document").str.strip_chars_end("\n"))
+# The source of a document, from its id: {base}/object|agent/{source}/{id}, {base}/iiif/{source}/{id}/manifest.
+_SOURCE = r"/(?:object|agent|iiif)/([^/]+)/[^/]+(?:/manifest)?$"
+# Every document is named by its id; the checks add the fields they read.
+_ID = {"id": pl.String()}
+# The columns of a batch besides the decoded fields.
+_LINE, _DOCUMENT, _PROBLEM = "line", "document", "problem"
 
 
 @dataclass(frozen=True)
 class Check:
-    """A rule over a written export (see the module docstring); called on a frame of documents, it
-    finds and judges at once."""
+    """A rule over a written export (see the module docstring): the ``fields`` it reads (name ->
+    Polars type), how it finds the rows it needs in a batch and judges them all. Called on a few
+    documents (JSON text), it decodes, finds and judges at once."""
 
     description: str
     find: Callable[[pl.LazyFrame], pl.LazyFrame]
     judge: Callable[[pl.DataFrame], tuple[bool, dict[str, Any]]]
+    fields: Mapping[str, pl.DataType] = field(default_factory=dict)
 
-    def __call__(self, documents: pl.LazyFrame) -> tuple[bool, dict[str, Any]]:
-        return self.judge(self.find(documents).collect())
+    def __call__(self, documents: Sequence[str]) -> tuple[bool, dict[str, Any]]:
+        batch = _batch(list(documents), schema({"check": self}), first_line=1)
+        return self.judge(self.find(batch.lazy()).collect())
+
+
+def schema(checks: Mapping[str, Check]) -> pl.Schema:
+    """The fields ``checks`` read, with ``id``: what each document is decoded into."""
+    fields: dict[str, pl.DataType] = dict(_ID)
+    for name, check in checks.items():
+        for key, dtype in check.fields.items():
+            if fields.setdefault(key, dtype) != dtype:
+                raise ValueError(f"check {name} reads {key} as {dtype}, another check as {fields[key]}")
+    return pl.Schema(fields)
+
+
+def _read(lines: Sequence[str], fields: pl.Schema) -> tuple[pl.DataFrame, str | None]:
+    """``lines`` decoded into ``fields``, and null; or an empty frame and why they do not decode."""
+    try:
+        decoded = pl.read_ndjson(io.BytesIO("\n".join(lines).encode()), schema=fields)
+    except pl.exceptions.PolarsError as error:
+        return fields.to_frame(), str(error).partition("\n")[0]
+    # The reader skips a blank line: a batch with one has fewer rows than lines.
+    return decoded, None if decoded.height == len(lines) else "a blank line, no document"
+
+
+def _decoded(lines: Sequence[str], fields: pl.Schema) -> pl.DataFrame:
+    """``lines`` decoded into ``fields``, a row a line, and ``problem``: null, or why the line is not a
+    document with those fields (its fields are then null)."""
+    decoded, problem = _read(lines, fields)
+    if problem is None:
+        return decoded.with_columns(pl.lit(None, pl.String).alias(_PROBLEM))
+    if len(lines) == 1:
+        # Named by its id if that much of it reads.
+        named, _ = _read(lines, pl.Schema(_ID))
+        row = {_PROBLEM: problem, "id": named["id"].first() if named.height == 1 else None}
+        return pl.DataFrame([row], schema={**fields, _PROBLEM: pl.String})
+    half = len(lines) // 2
+    return pl.concat([_decoded(lines[:half], fields), _decoded(lines[half:], fields)])
+
+
+def _batch(lines: list[str], fields: pl.Schema, *, first_line: int) -> pl.DataFrame:
+    """A batch of ``lines`` (without their line ends), numbered from ``first_line``: ``line``,
+    ``document`` (the text), ``problem`` and the decoded ``fields``."""
+    text = pl.DataFrame(
+        {_LINE: range(first_line, first_line + len(lines)), _DOCUMENT: lines},
+        schema={_LINE: pl.Int64, _DOCUMENT: pl.String},
+    )
+    return text.hstack(_decoded(lines, fields).get_columns())
+
+
+def read_documents(
+    path: Path | str, fields: pl.Schema | None = None, *, batch: int = BATCH_DOCUMENTS
+) -> Iterator[pl.DataFrame]:
+    """An NDJSON export as frames of ``batch`` lines: each line's number, text, ``problem`` and its
+    ``fields`` (see :func:`schema`; by default the id alone)."""
+    fields = fields or pl.Schema(_ID)
+    # A line is what ends in "\n": JSON text holds no raw line break (a "\r" between tokens is space).
+    with open(path, encoding="utf-8", newline="\n") as file:
+        first_line = 1
+        while lines := [line.removesuffix("\n") for line in itertools.islice(file, batch)]:
+            yield _batch(lines, fields, first_line=first_line)
+            first_line += len(lines)
 
 
 def _bad(what: str) -> Callable[[pl.DataFrame], tuple[bool, dict[str, Any]]]:
@@ -64,14 +130,27 @@ def _bad(what: str) -> Callable[[pl.DataFrame], tuple[bool, dict[str, Any]]]:
     return judge
 
 
-def _id() -> pl.Expr:
-    return pl.col("document").str.extract(r'^\{"@context":"[^"]*","id":"([^"]*)"', 1).alias("id")
+documents_read = Check(
+    "Every line is a JSON document, and the fields the other checks read have their types.",
+    find=lambda batch: batch.filter(pl.col(_PROBLEM).is_not_null()).select(
+        _LINE, "id", _PROBLEM, start=pl.col(_DOCUMENT).str.slice(0, 200)
+    ),
+    judge=_bad("unreadable_documents"),
+)
 
+_CLASSIFIED = pl.List(pl.Struct({"id": pl.String}))
+# A name classified as the Primary Name (its classified_as holds the term's id).
+_IS_PRIMARY = (
+    pl.element()
+    .struct.field("classified_as")
+    .list.eval(pl.element().struct.field("id") == aat.PRIMARY_NAME.uri)
+).list.any()
 
 one_primary_name = Check(
     "Every document names its subject by exactly one Primary Name.",
-    find=lambda documents: documents.select(
-        _id(), names=pl.col("document").str.count_matches(aat.PRIMARY_NAME.uri, literal=True)
+    fields={"identified_by": pl.List(pl.Struct({"classified_as": _CLASSIFIED}))},
+    find=lambda batch: batch.select(
+        _LINE, "id", names=pl.col("identified_by").list.eval(_IS_PRIMARY).list.sum().fill_null(0)
     ).filter(pl.col("names") != 1),
     judge=_bad("documents_without_one_primary_name"),
 )
@@ -85,8 +164,8 @@ def _judge_aat_ids(found: pl.DataFrame) -> tuple[bool, dict[str, Any]]:
 
 aat_ids_pinned = Check(
     "Every AAT id in every document is one of the pinned table's (``outputs.vocabulary``).",
-    find=lambda documents: (
-        documents.select(aat_id=pl.col("document").str.extract_all(aat.AAT_URI_PATTERN))
+    find=lambda batch: (
+        batch.select(aat_id=pl.col(_DOCUMENT).str.extract_all(aat.AAT_URI_PATTERN))
         .explode("aat_id", empty_as_null=False)
         .drop_nulls()
         .unique()
@@ -94,12 +173,17 @@ aat_ids_pinned = Check(
     judge=_judge_aat_ids,
 )
 
+_CANVAS = pl.element().struct.field("type") == "Canvas"
+_SIZED = (pl.element().struct.field("width") > 0) & (pl.element().struct.field("height") > 0)
+
 canvases_sized = Check(
     "Every manifest has at least one canvas, and every canvas a positive integer width and height.",
-    find=lambda documents: documents.select(
-        _id(),
-        canvases=pl.col("document").str.count_matches(_CANVAS, literal=True),
-        sized=pl.col("document").str.count_matches(_SIZED_CANVAS),
+    fields={"items": pl.List(pl.Struct({"type": pl.String, "width": pl.Int64, "height": pl.Int64}))},
+    find=lambda batch: batch.select(
+        _LINE,
+        "id",
+        canvases=pl.col("items").list.eval(_CANVAS).list.sum().fill_null(0),
+        sized=pl.col("items").list.eval(_CANVAS & _SIZED.fill_null(False)).list.sum().fill_null(0),
     ).filter((pl.col("canvases") == 0) | (pl.col("canvases") != pl.col("sized"))),
     judge=_bad("manifests_with_unsized_or_no_canvas"),
 )
@@ -112,9 +196,10 @@ def _judge_rights(rights: pl.DataFrame) -> tuple[bool, dict[str, Any]]:
 
 rights_uris = Check(
     "Every ``rights`` is an http:// Creative Commons or RightsStatements.org URI.",
-    # Every manifest with rights is a row (to count them): an id and a URI, small beside a document.
-    find=lambda documents: (
-        documents.select(_id(), rights=pl.col("document").str.extract(r'"rights":"([^"]*)"', 1))
+    fields={"rights": pl.String()},
+    # Every manifest with rights is a row (to count them): its line, id and URI.
+    find=lambda batch: (
+        batch.select(_LINE, "id", "rights")
         .drop_nulls("rights")
         .with_columns(valid=pl.col("rights").str.contains(RIGHTS_PATTERN))
     ),
@@ -125,7 +210,7 @@ rights_uris = Check(
 def counts_by_source(path: Path | str, *, batch: int = BATCH_DOCUMENTS) -> pl.DataFrame:
     """Documents per source of the export ``path`` (from each document's id): ``source``, ``documents``."""
     counts = [
-        documents.group_by(source=pl.col("document").str.extract(_SOURCE, 1)).agg(documents=pl.len())
+        documents.group_by(source=pl.col("id").str.extract(_SOURCE, 1)).agg(documents=pl.len())
         for documents in read_documents(path, batch=batch)
     ]
     if not counts:
@@ -142,9 +227,18 @@ def preview(path: Path | str) -> str:
     return "```json\n" + json.dumps(json.loads(first), indent=2, ensure_ascii=False) + "\n```"
 
 
-OBJECT_CHECKS: dict[str, Check] = {"one_primary_name": one_primary_name, "aat_ids_pinned": aat_ids_pinned}
-PEOPLE_CHECKS: dict[str, Check] = {"one_primary_name": one_primary_name, "aat_ids_pinned": aat_ids_pinned}
+OBJECT_CHECKS: dict[str, Check] = {
+    "documents_read": documents_read,
+    "one_primary_name": one_primary_name,
+    "aat_ids_pinned": aat_ids_pinned,
+}
+PEOPLE_CHECKS: dict[str, Check] = {
+    "documents_read": documents_read,
+    "one_primary_name": one_primary_name,
+    "aat_ids_pinned": aat_ids_pinned,
+}
 MANIFEST_CHECKS: dict[str, Check] = {
+    "documents_read": documents_read,
     "canvases_sized": canvases_sized,
     "rights_uris": rights_uris,
     "aat_ids_pinned": aat_ids_pinned,
@@ -156,14 +250,13 @@ def check_written(
 ) -> dict[str, tuple[bool, dict[str, Any]]]:
     """Run ``checks`` on the written export ``path``, ``batch`` documents at a time: each check's
     ``(passed, metadata)`` by name."""
+    fields = schema(checks)
     found: dict[str, list[pl.DataFrame]] = {name: [] for name in checks}
-    for documents in read_documents(path, batch=batch):
+    for documents in read_documents(path, fields, batch=batch):
         for name, check in checks.items():
             found[name].append(check.find(documents.lazy()).collect())
+    empty = _batch([], fields, first_line=1).lazy()
     return {
-        name: check.judge(pl.concat(found[name]) if found[name] else check.find(_NO_DOCUMENTS).collect())
+        name: check.judge(pl.concat(found[name]) if found[name] else check.find(empty).collect())
         for name, check in checks.items()
     }
-
-
-_NO_DOCUMENTS = pl.LazyFrame(schema={"document": pl.String})

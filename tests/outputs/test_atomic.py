@@ -115,7 +115,7 @@ def test_an_export_that_fails_its_check_leaves_the_database_and_every_export(
     before, files = published_digests(published_night), _files(published_night)
     refusing = exchange_checks.Check(
         "Fails on every export, as a broken export would.",
-        find=lambda documents: documents.select(exchange_checks._id()).head(1),
+        find=lambda documents: documents.select("line", "id").head(1),
         judge=exchange_checks._bad("manifests_refused"),
     )
     monkeypatch.setitem(exchange_checks.MANIFEST_CHECKS, "rights_uris", refusing)

@@ -270,6 +270,9 @@ def test_export_metadata_counts_by_source_and_previews(
         and e.asset_check_evaluation_data.asset_key.to_user_string().startswith(("linked_art", "iiif"))
     ]
     assert {(c.asset_key.to_user_string(), c.check_name) for c in checks} == {
+        ("linked_art_objects", "documents_read"),
+        ("linked_art_people", "documents_read"),
+        ("iiif_manifests", "documents_read"),
         ("linked_art_objects", "one_primary_name"),
         ("linked_art_objects", "aat_ids_pinned"),
         ("linked_art_people", "one_primary_name"),

@@ -24,6 +24,7 @@ def test_the_written_export_is_checked_and_a_failure_says_which_documents(tmp_pa
         "linked_art_objects", tmp_path / "good", _writer(good), checks.OBJECT_CHECKS
     )
     assert [(r.check_name, r.passed) for r in results] == [
+        ("documents_read", True),
         ("one_primary_name", True),
         ("aat_ids_pinned", True),
     ]

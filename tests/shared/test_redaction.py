@@ -17,6 +17,8 @@ from shared.redaction import public_url
         ("http://[::1]:8080/x?token=t", "http://[::1]:8080/x"),
         ("/srv/tate/collection", "/srv/tate/collection"),
         ("harvest/tate/data/collection-sample.tar.gz", "harvest/tate/data/collection-sample.tar.gz"),
+        # A port that is not a number (a typo, or a secret pasted into it) is not shown.
+        ("https://user:pw@files.test:s3cret/a?k=v", "https://files.test/a"),
     ],
 )
 def test_public_url_keeps_scheme_host_port_and_path_only(location: str, shown: str) -> None:
