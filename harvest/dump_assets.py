@@ -20,13 +20,13 @@ import polars as pl
 from harvest import raw
 from harvest.dump import read_json_records
 from harvest.museum import Clean, Museum
-from harvest.received import resolve_duplicates, unreadable_by_field
+from harvest.parts import BATCH_RECORDS, settle_parts, staging_folder, write_parts
+from harvest.received import unreadable_by_field
 from harvest.sources import DumpLocation
+from shared.io_manager import STAGED
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-
-RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
 
 
 def json_dump_asset(
@@ -55,7 +55,7 @@ def json_dump_asset(
         model=model,
         name=name,
         check_specs=raw.raw_check_specs(name),
-        dagster_type=RAW,
+        dagster_type=STAGED,
         required_resource_keys={resource, "lakehouse"},
         description=(
             f"The {kind} of the {source} dump as received, one file a record, each id once; nested fields "
@@ -75,40 +75,52 @@ def json_dump_asset(
                 where.location or str(shipped), glob, source=source, http=where.http(source)
             )
         files = list(range(1, len(dump.records) + 1))
-        raw.check_keys(name, dump.records, files, key="id", label=label)
-        frame, duplicates = resolve_duplicates(
-            raw.records_to_frame(
-                dump.records, files, schema, source=source, harvested_at=harvested_at, origin=origin
-            ),
-            key="id",
+        batches = (
+            (dump.records[i : i + BATCH_RECORDS], files[i : i + BATCH_RECORDS])
+            for i in range(0, len(files), BATCH_RECORDS)
         )
-        previous = raw.last_snapshot(context, lakehouse, name, origin=origin)
-        raw.refuse_shrink(name, previous, frame.height, config)
-        frame = raw.keep_harvested_at(previous, frame.sort("id"), key="id")
-        metadata = {
-            "records": dg.MetadataValue.int(frame.height),
-            "files": dg.MetadataValue.int(dump.stats.files),
-            **duplicates,
-            **unreadable_by_field(frame),
-            "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
-            "requests": dg.MetadataValue.int(dump.stats.requests.requests),
-            "retries": dg.MetadataValue.int(dump.stats.requests.retries),
-            "duration_s": dg.MetadataValue.float(dump.stats.duration_s),
-            "origin": dg.MetadataValue.text(origin),
-            **raw.snapshot_changes(previous, frame, key="id"),
-        }
-        new_fields = raw.unexpected_fields(dump.records, schema)
-        yield from raw.checked_raw(
-            name,
-            frame,
-            model,
-            key="id",
-            new_fields=new_fields,
-            metadata=metadata,
-            record_issues=issue_rows(
-                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
-            ),
-        )
+        with staging_folder(lakehouse.table_path(name)) as folder:
+            parts = write_parts(
+                name,
+                batches,
+                folder,
+                schema,
+                key="id",
+                label=label,
+                source=source,
+                harvested_at=harvested_at,
+                origin=origin,
+            )
+            received, duplicates = settle_parts(parts, folder, key="id")
+            previous = raw.last_snapshot(context, lakehouse, name, origin=origin)
+            raw.refuse_shrink(name, previous, received.select(pl.len()).collect().item(), config)
+            with raw.staged_raw(
+                lakehouse, name, raw.keep_harvested_at(previous, received, key="id")
+            ) as staged:
+                frame = pl.scan_parquet(str(staged))
+                metadata = {
+                    "records": dg.MetadataValue.int(frame.select(pl.len()).collect().item()),
+                    "files": dg.MetadataValue.int(dump.stats.files),
+                    **duplicates,
+                    **unreadable_by_field(frame),
+                    "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
+                    "requests": dg.MetadataValue.int(dump.stats.requests.requests),
+                    "retries": dg.MetadataValue.int(dump.stats.requests.retries),
+                    "duration_s": dg.MetadataValue.float(dump.stats.duration_s),
+                    "origin": dg.MetadataValue.text(origin),
+                    **raw.snapshot_changes(previous, frame, key="id"),
+                }
+                yield from raw.checked_raw(
+                    name,
+                    staged,
+                    model,
+                    key="id",
+                    new_fields=parts.new_fields,
+                    metadata=metadata,
+                    record_issues=issue_rows(
+                        clean(frame, latest_year=harvested_at.year), key=key, number=number
+                    ),
+                )
 
     return _asset
 

@@ -25,10 +25,10 @@ from harvest.artic.schemas import (
     ArticArtworksRaw,
 )
 from harvest.museum import Clean
-from harvest.pagination import harvest_artic
+from harvest.pagination import PageStream, artic_pages
+from harvest.parts import BATCH_RECORDS, settle_parts, staging_folder, write_parts
 from harvest.raw import (
     HarvestConfig,
-    check_keys,
     checked_raw,
     failing_cleanly,
     harvest_metadata,
@@ -36,18 +36,16 @@ from harvest.raw import (
     last_snapshot,
     origin_of,
     raw_check_specs,
-    records_to_frame,
     refuse_shrink,
     snapshot_changes,
-    unexpected_fields,
+    staged_raw,
 )
-from harvest.received import resolve_duplicates, unreadable_by_field
+from harvest.received import unreadable_by_field
 from harvest.sources import ArticApi
+from shared.io_manager import STAGED
 from shared.issues import issue_rows
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-
-RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ArticRawFrame")
 
 
 class ArticHarvestConfig(HarvestConfig):
@@ -79,11 +77,12 @@ def _high_water_mark(previous: pl.LazyFrame | None) -> str | None:
     return latest_instant(previous.select(pl.col("updated_at").unique()).collect().to_series())
 
 
-def _merge(previous: pl.LazyFrame | None, fresh: pl.DataFrame) -> pl.DataFrame:
-    """The snapshot with fresh records replacing their older copies, in id order."""
+def _merge(previous: pl.LazyFrame | None, fresh: pl.LazyFrame) -> pl.LazyFrame:
+    """The snapshot with fresh records replacing their older copies, in id order (``fresh`` is:
+    ``harvest.parts``)."""
     if previous is None:
-        return fresh.sort("id")
-    kept = previous.collect().join(fresh.select("id"), on="id", how="anti")
+        return fresh
+    kept = previous.join(fresh.select("id"), on="id", how="anti")
     return pl.concat([kept, fresh], how="diagonal_relaxed").sort("id")
 
 
@@ -104,7 +103,7 @@ def _artic_asset(
         model=model,
         name=name,
         check_specs=raw_check_specs(name),
-        dagster_type=RAW,
+        dagster_type=STAGED,
         description=(
             f"Art Institute {resource} as the API served them (the fields the model uses), each id "
             "once, merged incrementally by updated_at; plus source, page, harvested_at and harvest_issues."
@@ -123,45 +122,46 @@ def _artic_asset(
         last = last_snapshot(context, lakehouse, name, origin=origin)
         previous = None if config.full_refresh else last
         since = _high_water_mark(previous)
-        with failing_cleanly(), artic_api.harvester() as http:
-            harvest = harvest_artic(http, resource, fields, updated_since=since)
-        check_keys(name, harvest.records, harvest.pages, key="id")
-        # A record changed during the harvest comes again after the cursor: the newer copy is kept.
-        fresh, duplicates = resolve_duplicates(
-            records_to_frame(
-                harvest.records,
-                harvest.pages,
-                schema,
-                source="artic",
-                harvested_at=harvested_at,
-                origin=origin,
-            ),
-            key="id",
-            version="updated_at",
-        )
-        if "iiif_url" in harvest.config:
-            fresh = fresh.with_columns(iiif_url=pl.lit(harvest.config["iiif_url"]))
-        frame = keep_harvested_at(last, _merge(previous, fresh), key="id")
-        refuse_shrink(name, last, frame.height, config)
-        metadata = {
-            **harvest_metadata(harvest.stats, origin=origin),
-            "mode": dg.MetadataValue.text("incremental" if since else "full"),
-            "updated_since": dg.MetadataValue.text(since or "(everything)"),
-            **duplicates,
-            **unreadable_by_field(fresh),
-            **snapshot_changes(last, frame, key="id"),
-        }
-        yield from checked_raw(
-            name,
-            frame,
-            model,
-            key="id",
-            new_fields=unexpected_fields(harvest.records, schema),
-            metadata=metadata,
-            record_issues=issue_rows(
-                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
-            ),
-        )
+        with staging_folder(lakehouse.table_path(name)) as folder:
+            with failing_cleanly(), artic_api.harvester() as http:
+                pages = PageStream(http, artic_pages(http, resource, fields, updated_since=since), key="id")
+                parts = write_parts(
+                    name,
+                    pages.batches(BATCH_RECORDS),
+                    folder,
+                    schema,
+                    key="id",
+                    source="artic",
+                    harvested_at=harvested_at,
+                    origin=origin,
+                )
+            # A record changed during the harvest comes again after the cursor: the newer copy is kept.
+            fresh, duplicates = settle_parts(parts, folder, key="id", version="updated_at")
+            if "iiif_url" in pages.config:
+                fresh = fresh.with_columns(iiif_url=pl.lit(pages.config["iiif_url"]))
+            merged = keep_harvested_at(last, _merge(previous, fresh), key="id")
+            refuse_shrink(name, last, merged.select(pl.len()).collect().item(), config)
+            with staged_raw(lakehouse, name, merged) as staged:
+                frame = pl.scan_parquet(str(staged))
+                metadata = {
+                    **harvest_metadata(pages.stats, origin=origin),
+                    "mode": dg.MetadataValue.text("incremental" if since else "full"),
+                    "updated_since": dg.MetadataValue.text(since or "(everything)"),
+                    **duplicates,
+                    **unreadable_by_field(fresh),
+                    **snapshot_changes(last, frame, key="id"),
+                }
+                yield from checked_raw(
+                    name,
+                    staged,
+                    model,
+                    key="id",
+                    new_fields=parts.new_fields,
+                    metadata=metadata,
+                    record_issues=issue_rows(
+                        clean(frame, latest_year=harvested_at.year), key=key, number=number
+                    ),
+                )
 
     return _asset
 
