@@ -35,11 +35,11 @@ from shared.storage import forget_listings, is_local
 
 # Records a part holds (a batch of whole pages, at least this many): building a frame from nested
 # Python dicts costs far more than the frame (docs/performance.md), so it is done this many at a time.
-BATCH_RECORDS = 10_000
+BATCH_RECORDS = 2_000
 # A part's row groups: a run reads whole row groups of each part it slices, so small ones waste little.
 PART_ROW_GROUP_ROWS = 1_000
 # Rows of the sorted table written at a time.
-SORTED_ROWS = 50_000
+SORTED_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -146,16 +146,17 @@ def _read_run(
 ) -> pl.DataFrame:
     """The rows of ``run`` (keys with their place ``__at`` in the parts), read from each part's
     slice that holds them, the copies left out dropped, in key order."""
-    slices = []
-    for number, file in enumerate(parts.files):
-        held = run.filter(pl.col("__at").is_between(starts[number], starts[number + 1] - 1))
-        if held.height or (number == 0 and run.is_empty()):
-            first = held["__at"].min() if held.height else starts[number]
-            last = held["__at"].max() if held.height else starts[number] - 1
-            offset = int(first) - starts[number]  # ty: ignore[unsupported-operator] (an int)
-            length = int(last) - int(first) + 1  # ty: ignore[unsupported-operator]
-            slices.append(pl.scan_parquet(file).slice(offset, length))
-    rows = pl.concat(slices)
+    held = (
+        run.select("__at", part=pl.Series(starts).search_sorted(run["__at"], side="right") - 1)
+        .group_by("part")
+        .agg(first=pl.col("__at").min(), last=pl.col("__at").max())
+        .sort("part")
+    )
+    slices = [
+        pl.scan_parquet(parts.files[part]).slice(first - starts[part], last - first + 1)
+        for part, first, last in held.iter_rows()
+    ]
+    rows = pl.concat(slices) if slices else parts.scan().head(0)
     if kept is not None:
         return keep_copies(rows, kept, key=key).sort(key).collect()
     return rows.drop(ROW).sort(key).collect()

@@ -3,6 +3,7 @@ record at once, each key once across batches, and nothing left behind by a faile
 
 import random
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import httpx
@@ -21,11 +22,11 @@ from tests.harvest.test_received import SCHEMA
 from tests.servers import serve
 
 
-def _records(seed: int) -> tuple[list[dict], list[int]]:
+def _records(seed: int) -> tuple[list[dict[str, Any]], list[int]]:
     """Records in a shuffled order, some keys served two or three times, identical or differing,
     on pages of 7."""
     rng = random.Random(seed)
-    records = [
+    records: list[dict[str, Any]] = [
         {"id": n, "title": f"T{n}", "year": 1800 + n, "creators": [{"id": n, "name": "X"}]} for n in range(60)
     ]
     for n in rng.sample(range(60), 15):
