@@ -19,7 +19,7 @@ clients are throttled to 60 requests a minute). `pagination.total` (records stil
 tells when the last page has come. The docs ask every client to name itself and a contact in an
 `AIC-User-Agent` header (older versions said `User-Agent`): put it in `HttpConfig.headers`.
 
-`collect` keeps every copy of a record it is served, counting the copies of a key already seen:
+`PageStream` keeps every copy of a record it is served, counting the copies of a key already seen:
 which copy to keep is decided on the frame, by one rule for every source (`harvest.received`). A
 Walters page that repeats a record repeats an identical copy; an AIC record changed during a run
 is served again after the cursor with its new `updated_at`, and that newer copy is the one kept.

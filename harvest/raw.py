@@ -4,8 +4,9 @@ Raw means as received: the sources' field names, values and nesting, parsed with
 schema (``harvest.schemas``), plus the provenance columns ``source``, ``page``, ``harvested_at`` and
 ``harvest_issues`` (values of another type read, unreadable ones nulled, copies of a repeated key
 dropped: ``harvest.received``).
-A record that breaks the boundary's Pandera model fails the asset before anything is written, so
-the previous raw snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
+The table is written beside the lake's file (``staged_raw``) and checked there: a record that breaks
+the boundary's Pandera model fails the asset before the lake's file is replaced, so the previous raw
+snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
 a record-level rule of the clean stage (``shared.issues``) fires on more than its declared share
 of the records: the source has changed, and the last good snapshot, database and exports stay.
 

@@ -16,10 +16,12 @@ from harvest.raw import records_to_frame
 from harvest.received import resolve_duplicates
 from harvest.replay import WaltersReplay, load_walters_objects
 from harvest.walters.harvest import walters_objects_raw
+from shared.resources import Lakehouse
 from tests.conftest import HARVESTED_AT
 from tests.harvest.test_assets import failure_text, materialize, resources, walters_api
 from tests.harvest.test_received import SCHEMA
 from tests.servers import serve
+from tests.services import S3Server
 
 
 def _records(seed: int) -> tuple[list[dict[str, Any]], list[int]]:
@@ -125,3 +127,29 @@ def test_a_walters_harvest_in_many_batches_writes_each_object_once_and_leaves_on
     assert not result.success and "ObjectID=None (page 7" in failure_text(result)
     assert (tmp_path / "lake" / "walters_objects_raw.parquet").read_bytes() == before
     assert [p.name for p in (tmp_path / "lake").iterdir()] == ["walters_objects_raw.parquet"]
+
+
+def test_parts_on_object_storage_give_the_same_table_and_leave_no_object(
+    s3: S3Server, s3_data_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parts, "SORTED_ROWS", 10)
+    records, pages = _records(4)
+    at_once, _ = resolve_duplicates(
+        records_to_frame(records, pages, SCHEMA, source="test", harvested_at=HARVESTED_AT), key="id"
+    )
+    lakehouse = Lakehouse(data_dir=s3_data_dir)
+    target = lakehouse.table_path("x_raw")
+    with parts.staging_folder(target) as folder:
+        written = parts.write_parts(
+            "x_raw",
+            _batches(records, pages, 7),
+            folder,
+            SCHEMA,
+            key="id",
+            source="test",
+            harvested_at=HARVESTED_AT,
+        )
+        table, _ = parts.settle_parts(written, folder, key="id")
+        assert table.collect().equals(at_once.sort("id"))
+        assert s3.keys(s3_data_dir.split("/")[2])  # the parts are objects of the lake's bucket
+    assert s3.keys(s3_data_dir.split("/")[2]) == []
