@@ -78,8 +78,8 @@ def _high_water_mark(previous: pl.LazyFrame | None) -> str | None:
 
 
 def _merge(previous: pl.LazyFrame | None, fresh: pl.LazyFrame) -> pl.LazyFrame:
-    """The snapshot with fresh records replacing their older copies, in id order (``fresh`` is:
-    ``harvest.parts``)."""
+    """The snapshot with fresh records replacing their older copies, in id order (``fresh`` comes in
+    id order: ``harvest.parts``; merged into a snapshot, the whole is sorted in memory)."""
     if previous is None:
         return fresh
     kept = previous.join(fresh.select("id"), on="id", how="anti")
