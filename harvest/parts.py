@@ -123,12 +123,16 @@ def settle_parts(
     """The parts as one table, each non-null ``key`` once (``harvest.received``'s rule, whatever
     batches the copies came in), in key order; and the counts of ``resolve_duplicates``. Written as
     sorted runs into ``folder`` (see the module) and scanned from there."""
-    keys = parts.scan().select(key, ROW).with_row_index("__at").collect()
+    # Part by part: a scan of every part at once holds far more than the keys.
+    keys = pl.concat([pl.read_parquet(file, columns=[key, ROW]) for file in parts.files]).with_row_index(
+        "__at"
+    )
     repeated = keys.filter(pl.col(key).is_duplicated() & pl.col(key).is_not_null())[key].unique()
     counts = dict.fromkeys(DUPLICATE_COUNTS, 0)
     kept = None
     if not repeated.is_empty():
-        copies = parts.scan().filter(pl.col(key).is_in(repeated.implode())).collect()
+        wanted = pl.col(key).is_in(repeated.implode())
+        copies = pl.concat([pl.scan_parquet(file).filter(wanted).collect() for file in parts.files])
         kept, counts = choose_copies(copies, key=key, version=version)
         keys = keys.filter(~pl.col(key).is_in(repeated.implode()) | pl.col(ROW).is_in(kept[ROW].implode()))
     starts = [sum(parts.rows[:i]) for i in range(len(parts.rows) + 1)]
