@@ -21,16 +21,14 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import read_json_records
-from harvest.pagination import PageNumbers, collect, numbered_pages
-from harvest.received import resolve_duplicates, unreadable_by_field
+from harvest.pagination import PageNumbers, PageStream, numbered_pages
+from harvest.parts import BATCH_RECORDS, checked_snapshot, staging_folder, write_parts
 from harvest.replay import PagedReplay
 from harvest.sources import PagedApi
-from shared.issues import issue_rows
+from shared.io_manager import STAGED
 from shared.museum import Frame, Museum
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-
-RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ApiRawFrame")
 
 # What a museum says about one list of its API: its paging, the records' Polars schema, the raw
 # Pandera model, and the field that names a record in an error (e.g. the accession number).
@@ -60,7 +58,7 @@ def json_api_asset(
         model=model,
         name=name,
         check_specs=raw.raw_check_specs(name),
-        dagster_type=RAW,
+        dagster_type=STAGED,
         required_resource_keys={resource, "lakehouse"},
         description=(
             f"The {frame.kind} of the {source} API as served, page by page, each id once; nested fields "
@@ -74,33 +72,36 @@ def json_api_asset(
         api: PagedApi = getattr(context.resources, resource)
         lakehouse: Lakehouse = context.resources.lakehouse
         origin = raw.origin_of(api.base_url)
-        with raw.failing_cleanly(), api.harvester(source, replay_of(paging, shipped, frame.kind)) as http:
-            harvest = collect(http, numbered_pages(http, paging), key="id")
-        raw.check_keys(name, harvest.records, harvest.pages, key="id", label=label)
-        received = raw.records_to_frame(
-            harvest.records, harvest.pages, schema, source=source, harvested_at=harvested_at, origin=origin
-        )
-        fresh, duplicates = resolve_duplicates(received, key="id")
-        previous = raw.last_snapshot(context, lakehouse, name, origin=origin)
-        raw.refuse_shrink(name, previous, fresh.height, config)
-        snapshot = raw.keep_harvested_at(previous, fresh.sort("id"), key="id")
-        metadata = {
-            **raw.harvest_metadata(harvest.stats, origin=origin),
-            **duplicates,
-            **unreadable_by_field(snapshot),
-            **raw.snapshot_changes(previous, snapshot, key="id"),
-        }
-        clean = frame.clean(snapshot.lazy(), latest_year=harvested_at.year)
-        number = "object_number" if key == "object_key" else None
-        yield from raw.checked_raw(
-            name,
-            snapshot,
-            model,
-            key="id",
-            new_fields=raw.unexpected_fields(harvest.records, schema),
-            metadata=metadata,
-            record_issues=issue_rows(clean, key=key, number=number),
-        )
+        with staging_folder(lakehouse.table_path(name)) as folder:
+            with raw.failing_cleanly(), api.harvester(source, replay_of(paging, shipped, frame.kind)) as http:
+                pages = PageStream(http, numbered_pages(http, paging), key="id")
+                parts = write_parts(
+                    name,
+                    pages.batches(BATCH_RECORDS),
+                    folder,
+                    schema,
+                    key="id",
+                    label=label,
+                    source=source,
+                    harvested_at=harvested_at,
+                    origin=origin,
+                )
+            yield from checked_snapshot(
+                context,
+                lakehouse,
+                name,
+                parts,
+                folder,
+                key="id",
+                config=config,
+                origin=origin,
+                model=model,
+                clean=frame.clean,
+                harvested_at=harvested_at,
+                record_key=key,
+                number="object_number" if key == "object_key" else None,
+                metadata=raw.harvest_metadata(pages.stats, origin=origin),
+            )
 
     return _asset
 

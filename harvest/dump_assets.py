@@ -19,13 +19,13 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import DumpRecords, read_json_records
-from harvest.received import resolve_duplicates, unreadable_by_field
+from harvest.parts import BATCH_RECORDS, checked_snapshot, staging_folder, write_parts
 from harvest.sources import DumpLocation
-from shared.issues import issue_rows
+from shared.io_manager import STAGED
 from shared.museum import Clean, Museum
+from shared.resources import Lakehouse
 from shared.stages import lake_asset
 
-RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="DumpRawFrame")
 _DESCRIPTION = (
     "The {kind} of the {source} dump as received, one file a record, each id once; nested fields kept "
     "nested; plus source, page (the file's place in the dump, in path order), harvested_at and "
@@ -59,7 +59,7 @@ def json_dump_asset(
         model=model,
         name=name,
         check_specs=raw.raw_check_specs(name),
-        dagster_type=RAW,
+        dagster_type=STAGED,
         required_resource_keys={resource, "lakehouse"},
         description=_DESCRIPTION.format(kind=kind, source=source),
     )
@@ -73,71 +73,53 @@ def json_dump_asset(
             dump = read_json_records(
                 where.location or str(shipped), glob, source=source, http=where.http(source)
             )
-        frame, duplicates = _frame(
-            name, dump, schema, source=source, label=label, harvested_at=harvested_at, origin=origin
+        lakehouse: Lakehouse = context.resources.lakehouse
+        files = list(range(1, len(dump.records) + 1))
+        batches = (
+            (dump.records[i : i + BATCH_RECORDS], files[i : i + BATCH_RECORDS])
+            for i in range(0, len(files), BATCH_RECORDS)
         )
-        previous = raw.last_snapshot(context, context.resources.lakehouse, name, origin=origin)
-        raw.refuse_shrink(name, previous, frame.height, config)
-        frame = raw.keep_harvested_at(previous, frame.sort("id"), key="id")
-        yield from raw.checked_raw(
-            name,
-            frame,
-            model,
-            key="id",
-            new_fields=raw.unexpected_fields(dump.records, schema),
-            metadata=_metadata(dump, frame, origin, duplicates=duplicates, previous=previous),
-            record_issues=issue_rows(
-                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
-            ),
-        )
+        with staging_folder(lakehouse.table_path(name)) as folder:
+            parts = write_parts(
+                name,
+                batches,
+                folder,
+                schema,
+                key="id",
+                label=label,
+                source=source,
+                harvested_at=harvested_at,
+                origin=origin,
+            )
+            yield from checked_snapshot(
+                context,
+                lakehouse,
+                name,
+                parts,
+                folder,
+                key="id",
+                config=config,
+                origin=origin,
+                model=model,
+                clean=clean,
+                harvested_at=harvested_at,
+                record_key=key,
+                number=number,
+                metadata=_metadata(dump, origin),
+            )
 
     return _asset
 
 
-def _frame(
-    name: str,
-    dump: DumpRecords,
-    schema: pl.Schema,
-    *,
-    source: str,
-    label: str,
-    harvested_at: dt.datetime,
-    origin: str,
-) -> tuple[pl.DataFrame, dict[str, int]]:
-    """The dump's records as the raw frame of asset ``name``, each id once, and the metadata of
-    the copies left out; a record without an id fails naming its ``label`` and file."""
-    files = list(range(1, len(dump.records) + 1))
-    raw.check_keys(name, dump.records, files, key="id", label=label)
-    return resolve_duplicates(
-        raw.records_to_frame(
-            dump.records, files, schema, source=source, harvested_at=harvested_at, origin=origin
-        ),
-        key="id",
-    )
-
-
-def _metadata(
-    dump: DumpRecords,
-    frame: pl.DataFrame,
-    origin: str,
-    *,
-    duplicates: dict[str, int],
-    previous: pl.LazyFrame | None,
-) -> dict[str, object]:
-    """What the asset reports of the snapshot ``frame`` read from ``dump``: its size, the copies
-    left out (``duplicates``) and the values it could not read, what reading it took, where it came
-    from and what changed since the ``previous`` snapshot."""
+def _metadata(dump: DumpRecords, origin: str) -> dict[str, object]:
+    """What reading the ``dump`` took and where it came from."""
     return {
-        "records": dg.MetadataValue.int(frame.height),
         "files": dg.MetadataValue.int(dump.stats.files),
-        **duplicates,
-        **unreadable_by_field(frame),
         "archive_bytes": dg.MetadataValue.int(dump.stats.archive_bytes or 0),
         "requests": dg.MetadataValue.int(dump.stats.requests.requests),
         "retries": dg.MetadataValue.int(dump.stats.requests.retries),
         "duration_s": dg.MetadataValue.float(dump.stats.duration_s),
         "origin": dg.MetadataValue.text(origin),
-        **raw.snapshot_changes(previous, frame, key="id"),
     }
 
 

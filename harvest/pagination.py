@@ -8,7 +8,7 @@ A museum names its own API's specifics (paths, field names, its error envelope) 
 total to go by, pages are fetched ahead `concurrency` at a time, and the harvest stops at the first
 page that says no other follows, or has no records.
 
-`collect` keeps every copy of a record it is served, counting the copies of a key already seen:
+`PageStream` keeps every copy of a record it is served, counting the copies of a key already seen:
 which copy to keep is decided on the frame, by one rule for every source (`harvest.received`).
 """
 
@@ -112,35 +112,63 @@ def numbered_pages(harvester: HttpHarvester, paging: PageNumbers) -> Iterator[Pa
             return
 
 
+class PageStream:
+    """The records of ``pages`` in batches of whole pages, every copy the source served in page
+    order, with the stats of this harvest once drained (``stats``) and the last ``config`` block
+    the source sent. The copies of a ``key`` already seen are counted as ``duplicates_dropped``;
+    which copy to keep is decided on the frame (``harvest.received``)."""
+
+    def __init__(self, harvester: HttpHarvester, pages: Iterable[Page], *, key: str) -> None:
+        self.harvester, self.pages, self.key = harvester, pages, key
+        self.config: Mapping[str, Any] = {}
+        self._seen: set[Any] = set()
+        self._records = self._pages = 0
+        self._before, self._start = harvester.counts(), time.perf_counter()
+        self._duration = 0.0
+
+    def batches(self, records: int | None = None) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
+        """(records, their page numbers), at least ``records`` a batch (None: one batch of all),
+        cut at page boundaries; the last may be smaller."""
+        batch: list[dict[str, Any]] = []
+        numbers: list[int] = []
+        for page in self.pages:
+            self._pages += 1
+            self.config = page.config or self.config
+            for record in page.records:
+                value = record.get(
+                    self.key
+                )  # a missing or malformed key is named later (harvest.raw.check_keys)
+                self._seen.add(value if isinstance(value, int | str | None) else repr(value))
+            batch.extend(page.records)
+            numbers.extend([page.number] * len(page.records))
+            self._records += len(page.records)
+            if records is not None and len(batch) >= records:
+                yield batch, numbers
+                batch, numbers = [], []
+        self._duration = time.perf_counter() - self._start
+        if batch or records is None:
+            yield batch, numbers
+
+    @property
+    def stats(self) -> HarvestStats:
+        """What the harvest took so far: for run metadata. Requests include retries."""
+        sent, duration = self.harvester.counts() - self._before, self._duration
+        return HarvestStats(
+            records=len(self._seen),
+            pages=self._pages,
+            requests=sent.requests,
+            retries=sent.retries,
+            duplicates_dropped=self._records - len(self._seen),
+            duration_s=round(duration, 3),
+            requests_per_s=round(sent.requests / duration, 1) if duration else 0.0,
+            bytes_received=sent.bytes_received,
+            statuses=sent.statuses,
+        )
+
+
 def collect(harvester: HttpHarvester, pages: Iterable[Page], *, key: str) -> Harvest:
-    """Drain `pages`, keeping every copy of each record in page order (which to keep is decided on
-    the frame: `harvest.received.resolve_duplicates`) and counting the copies of a `key` already
-    seen as `duplicates_dropped`; stats for this harvest only."""
-    before, start = harvester.counts(), time.perf_counter()
-    records: list[dict[str, Any]] = []
-    numbers: list[int] = []
-    seen: set[Any] = set()
-    config: Mapping[str, Any] = {}
-    n_pages = 0
-    for page in pages:
-        n_pages += 1
-        config = page.config or config
-        for record in page.records:
-            value = record.get(key)  # a missing or malformed key is named later (harvest.raw.check_keys)
-            seen.add(value if isinstance(value, int | str | None) else repr(value))
-            records.append(record)
-            numbers.append(page.number)
-    duration = time.perf_counter() - start
-    sent = harvester.counts() - before
-    stats = HarvestStats(
-        records=len(seen),
-        pages=n_pages,
-        requests=sent.requests,
-        retries=sent.retries,
-        duplicates_dropped=len(records) - len(seen),
-        duration_s=round(duration, 3),
-        requests_per_s=round(sent.requests / duration, 1) if duration else 0.0,
-        bytes_received=sent.bytes_received,
-        statuses=sent.statuses,
-    )
-    return Harvest(records, numbers, stats, config)
+    """Drain ``pages`` into one ``Harvest`` (``PageStream``, in one batch): for tests and tools that
+    want the records in memory; the harvest assets write them a batch at a time (``harvest.parts``)."""
+    stream = PageStream(harvester, pages, key=key)
+    ((records, numbers),) = stream.batches()
+    return Harvest(records, numbers, stream.stats, stream.config)

@@ -4,8 +4,9 @@ Raw means as received: the sources' field names, values and nesting, parsed with
 schema (``harvest.schemas``), plus the provenance columns ``source``, ``page``, ``harvested_at`` and
 ``harvest_issues`` (values of another type read, unreadable ones nulled, copies of a repeated key
 dropped: ``harvest.received``).
-A record that breaks the boundary's Pandera model fails the asset before anything is written, so
-the previous raw snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
+The table is written beside the lake's file (``staged_raw``) and checked there: a record that breaks
+the boundary's Pandera model fails the asset before the lake's file is replaced, so the previous raw
+snapshot stays in the lake and nothing downstream runs. So does a snapshot on which
 a record-level rule of the clean stage (``shared.issues``) fires on more than its declared share
 of the records: the source has changed, and the last good snapshot, database and exports stay.
 
@@ -22,16 +23,20 @@ from typing import Any
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
+from upath import UPath
 
 from harvest.http import HarvestError
 from harvest.pagination import HarvestStats
 from harvest.received import read_records, reads_as
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
+from shared.io_manager import Staged
 from shared.issues import RECEIVED_ISSUES, count_by_rule
+from shared.lake import sink_lake
 from shared.metadata import issue_metadata
 from shared.redaction import public_url
 from shared.resources import Lakehouse
+from shared.storage import discard, staging_path
 
 # How many records of each blocking rule a failure names.
 EXAMPLES_SHOWN = 5
@@ -157,9 +162,23 @@ def unexpected_fields(records: Sequence[dict[str, Any]], schema: pl.Schema) -> l
     return sorted(seen - set(schema.names()))
 
 
+@contextmanager
+def staged_raw(lakehouse: Lakehouse, asset: str, frame: pl.LazyFrame) -> Generator[UPath]:
+    """``frame`` written (streaming) beside the asset's lake file, for the checks to read and the
+    IO manager to put in place (``checked_raw``); removed if the block fails, so the lake's file
+    stays as it was."""
+    staged = staging_path(lakehouse.table_path(asset))
+    try:
+        sink_lake(frame, str(staged))
+        yield staged
+    except BaseException:
+        discard(staged)
+        raise
+
+
 def checked_raw(
     asset: str,
-    frame: pl.DataFrame,
+    staged: UPath,
     model: type[pa.DataFrameModel],
     *,
     key: str,
@@ -167,15 +186,17 @@ def checked_raw(
     metadata: Mapping[str, Any],
     record_issues: pl.LazyFrame | None = None,
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """Yield the frame for the lake and its check results, or fail naming the bad records.
+    """Yield the table written at ``staged`` (``staged_raw``) for the IO manager to put in place,
+    and its check results, or fail naming the bad records.
 
-    ``record_issues`` (rows of ``shared.issues.issue_rows``, computed lazily from ``frame`` by
-    the source's clean function) is read only once the frame is valid; a rule firing on more than
+    ``record_issues`` (rows of ``shared.issues.issue_rows``, computed lazily from the table by
+    the source's clean function) is read only once the table is valid; a rule firing on more than
     its share of the records fails the asset too (``refuse_changed_source``)."""
+    frame = pl.scan_parquet(str(staged))
     failures = validate_frame(model, frame)
     if failures is not None:
         rows = failures["index"].drop_nulls().unique().sort().head(10).to_list()
-        keys = frame[key].gather(rows).to_list() if rows else []
+        keys = frame.select(pl.col(key).gather(rows)).collect()[key].to_list() if rows else []
         problems = (
             failures.select(pl.concat_str("column", pl.lit(": "), "check"))
             .unique()
@@ -193,8 +214,9 @@ def checked_raw(
             allow_retries=False,  # the same records come back on a retry
         )
     if record_issues is not None:
-        metadata = {**metadata, **refuse_changed_source(asset, record_issues, records=frame.height)}
-    yield dg.Output(frame, metadata=metadata)
+        records = frame.select(pl.len()).collect().item()
+        metadata = {**metadata, **refuse_changed_source(asset, record_issues, records=records)}
+    yield dg.Output(Staged(staged), metadata=metadata)
     yield dg.AssetCheckResult(
         asset_key=asset, check_name=CONFORMS, passed=True, metadata={"model": model.__name__}
     )
@@ -286,30 +308,31 @@ def refuse_shrink(asset: str, previous: pl.LazyFrame | None, records: int, confi
     )
 
 
-def _content_columns(previous: pl.LazyFrame, current: pl.DataFrame) -> list[str]:
+def _content_columns(previous: pl.LazyFrame, current: pl.LazyFrame) -> list[str]:
     """The fields both snapshots have, provenance left out: a field the source adds is not a change
     to every record."""
     shared = set(previous.collect_schema().names())
-    return [c for c in current.columns if c not in PROVENANCE_SCHEMA and c in shared]
+    return [c for c in current.collect_schema().names() if c not in PROVENANCE_SCHEMA and c in shared]
 
 
 def _fingerprints(frame: pl.LazyFrame, *, key: str, content: list[str]) -> pl.LazyFrame:
     return frame.select(key, fingerprint=pl.struct(content).hash(seed=0))
 
 
-def keep_harvested_at(previous: pl.LazyFrame | None, current: pl.DataFrame, *, key: str) -> pl.DataFrame:
+def keep_harvested_at(previous: pl.LazyFrame | None, current: pl.LazyFrame, *, key: str) -> pl.LazyFrame:
     """``current`` with the previous snapshot's ``harvested_at`` on every record whose content is
-    unchanged: harvested_at is when the harvest first received the record in its current form."""
+    unchanged: harvested_at is when the harvest first received the record in its current form.
+    Lazy: only the previous snapshot's keys, fingerprints and times are held."""
     if previous is None:
         return current
     content = _content_columns(previous, current)
     fingerprint = pl.struct(content).hash(seed=0)
     before = previous.select(
         key, __fingerprint_before=fingerprint, __harvested_at_before=pl.col("harvested_at")
-    )
+    ).collect()
     unchanged = pl.col("__fingerprint_before") == fingerprint
     return (
-        current.join(before.collect(), on=key, how="left", maintain_order="left")
+        current.join(before.lazy(), on=key, how="left", maintain_order="left")
         .with_columns(
             harvested_at=pl.when(unchanged.fill_null(False))
             .then(pl.col("__harvested_at_before"))
@@ -319,13 +342,14 @@ def keep_harvested_at(previous: pl.LazyFrame | None, current: pl.DataFrame, *, k
     )
 
 
-def snapshot_changes(previous: pl.LazyFrame | None, current: pl.DataFrame, *, key: str) -> dict[str, object]:
+def snapshot_changes(previous: pl.LazyFrame | None, current: pl.LazyFrame, *, key: str) -> dict[str, object]:
     """New, changed and gone keys against the previous raw snapshot (provenance columns ignored)."""
     if previous is None:
-        return {"changes/new": dg.MetadataValue.int(current.height), "changes/first_harvest": True}
+        records = current.select(pl.len()).collect().item()
+        return {"changes/new": dg.MetadataValue.int(records), "changes/first_harvest": True}
     content = _content_columns(previous, current)
     before = _fingerprints(previous, key=key, content=content).collect()
-    now = _fingerprints(current.lazy(), key=key, content=content).collect()
+    now = _fingerprints(current, key=key, content=content).collect()
     joined = now.join(before, on=key, how="full", suffix="_before", coalesce=True)
     new = joined.filter(pl.col("fingerprint_before").is_null())[key]
     gone = joined.filter(pl.col("fingerprint").is_null())[key]

@@ -45,6 +45,9 @@ from shared.issues import (
 QUOTED_CHARS = 500
 _NO_ISSUES = pl.lit([], pl.List(ISSUE))
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+DUPLICATE_COUNTS = ("duplicates/identical", "duplicates/superseded", "duplicates/differing")
+# A row's place in the order the records came in (page order), across every batch of a harvest.
+ROW = "__row"
 
 # --- type drift ---------------------------------------------------------------------------------
 
@@ -143,7 +146,7 @@ def read_records(records: Sequence[dict[str, Any]], schema: pl.Schema) -> pl.Dat
     return typed.with_columns(text.select(issues.alias(RECEIVED_ISSUES)))
 
 
-def unreadable_by_field(frame: pl.DataFrame) -> dict[str, int]:
+def unreadable_by_field(frame: pl.LazyFrame) -> dict[str, int]:
     """For the raw asset's metadata: per field that held values ``read_records`` could not read,
     the records it nulled them in (``unreadable/<field path>``)."""
     counts = (
@@ -153,6 +156,7 @@ def unreadable_by_field(frame: pl.DataFrame) -> dict[str, int]:
         .group_by("field")
         .len()
         .sort("field")
+        .collect()
     )
     return {f"unreadable/{field}": n for field, n in counts.iter_rows()}
 
@@ -198,7 +202,7 @@ def _quote(dropped: dict[str, Any], kept: dict[str, Any], columns: Sequence[str]
     """What a dropped copy held: where it came from and its fields that differ from the kept one."""
     differing = {c: dropped[c] for c in columns if dropped[c] != kept[c]}
     text = json.dumps(differing, default=str, ensure_ascii=False)
-    place = f"page {dropped['page']}" if where == "page" else f"row {dropped['__row'] + 1}"
+    place = f"page {dropped['page']}" if where == "page" else f"row {dropped[ROW] + 1}"
     quoted = f"{place}: {text}"
     return quoted if len(quoted) <= QUOTED_CHARS else quoted[: QUOTED_CHARS - 1] + "…"
 
@@ -208,7 +212,7 @@ def _choose(
 ) -> tuple[dict[str, Any], list[dict[str, Any]], int, int]:
     """The copy kept, the differing copies dropped, and how many were identical or superseded."""
     distinct: dict[str, dict[str, Any]] = {}
-    for row in sorted(copies, key=lambda r: (r.get("page") or 0, r["__row"])):
+    for row in sorted(copies, key=lambda r: (r.get("page") or 0, r[ROW])):
         distinct.setdefault(_content(row, columns), row)  # identical: the first page's copy
     candidates = list(distinct.items())
     superseded = 0
@@ -230,15 +234,25 @@ def resolve_duplicates(
     ``version``), ``duplicates/differing`` (dropped copies listed as ``duplicate_key``)."""
     if RECEIVED_ISSUES not in frame.columns:
         frame = frame.with_columns(_NO_ISSUES.alias(RECEIVED_ISSUES))
-    counts = {"duplicates/identical": 0, "duplicates/superseded": 0, "duplicates/differing": 0}
-    repeated = frame.select(pl.col(key).is_duplicated() & pl.col(key).is_not_null()).to_series()
-    if not repeated.any():
-        return frame, counts
-    indexed = frame.with_row_index("__row")
-    columns = [c for c in frame.columns if c not in PROVENANCE_SCHEMA]
-    where = "page" if "page" in frame.columns else "row"
+    indexed = frame.with_row_index(ROW)
+    repeated = indexed.filter(pl.col(key).is_duplicated() & pl.col(key).is_not_null())
+    if repeated.is_empty():
+        return frame, dict.fromkeys(DUPLICATE_COUNTS, 0)
+    kept, counts = choose_copies(repeated, key=key, version=version)
+    return keep_copies(indexed.lazy(), kept, key=key).collect(), counts
+
+
+def choose_copies(
+    repeated: pl.DataFrame, *, key: str, version: str | None = None
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Of ``repeated``, every copy of each repeated key (with its ``ROW``), the copy kept of each: a
+    frame of ``ROW`` and the ``duplicate_key`` issues listing the copies dropped (``__found``),
+    and the counts of ``resolve_duplicates``."""
+    counts = dict.fromkeys(DUPLICATE_COUNTS, 0)
+    columns = [c for c in repeated.columns if c not in PROVENANCE_SCHEMA and c != ROW]
+    where = "page" if "page" in repeated.columns else "row"
     groups: dict[Any, list[dict[str, Any]]] = {}
-    for row in indexed.filter(repeated).to_dicts():  # few rows: the repeated keys only
+    for row in repeated.sort(ROW).to_dicts():  # few rows: the repeated keys only
         groups.setdefault(row[key], []).append(row)
     kept_rows, notes = [], []
     for copies in groups.values():
@@ -246,11 +260,12 @@ def resolve_duplicates(
         counts["duplicates/identical"] += identical
         counts["duplicates/superseded"] += superseded
         counts["duplicates/differing"] += len(dropped)
-        kept_rows.append(kept["__row"])
+        kept_rows.append(kept[ROW])
         quoted = " | ".join(_quote(row, kept, columns, where) for row in dropped) if dropped else None
         notes.append(quoted)
     found = pl.DataFrame(
-        {"__row": kept_rows, "__dropped": notes}, schema={"__row": pl.UInt32, "__dropped": pl.String}
+        {ROW: kept_rows, "__dropped": notes, key: [copies[0][key] for copies in groups.values()]},
+        schema={ROW: pl.UInt32, "__dropped": pl.String, key: repeated.schema[key]},
     ).with_columns(
         __found=gather_issues(
             issue(
@@ -262,13 +277,21 @@ def resolve_duplicates(
             )
         )
     )
-    resolved = (
-        indexed.filter(~repeated | pl.col("__row").is_in(kept_rows))
-        .join(found.drop("__dropped"), on="__row", how="left", maintain_order="left")
+    return found.drop("__dropped"), counts
+
+
+def keep_copies(frame: pl.LazyFrame, kept: pl.DataFrame, *, key: str) -> pl.LazyFrame:
+    """``frame`` (with ``ROW``) without the copies of the repeated keys that ``kept``
+    (``choose_copies``) leaves out, the issues it found added to the kept copies' ``harvest_issues``,
+    rows in their order, ``ROW`` dropped."""
+    repeated = pl.col(key).is_in(kept[key].implode())
+    return (
+        frame.filter(~repeated | pl.col(ROW).is_in(kept[ROW].implode()))
+        .join(kept.drop(key).lazy(), on=ROW, how="left", maintain_order="left")
         .with_columns(
             pl.concat_list(
                 pl.col(RECEIVED_ISSUES).fill_null(_NO_ISSUES), pl.col("__found").fill_null(_NO_ISSUES)
             )
         )
+        .drop(ROW, "__found")
     )
-    return resolved.drop("__row", "__found"), counts

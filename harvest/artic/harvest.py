@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
+from upath import UPath
 
 from harvest.artic import MUSEUM
-from harvest.artic.api import ArticApi, harvest_artic
+from harvest.artic.api import ArticApi, artic_pages
 from harvest.artic.schemas import (
     ARTIC_AGENT_FIELDS,
     ARTIC_AGENT_SCHEMA,
@@ -25,9 +26,10 @@ from harvest.artic.schemas import (
     ArticAgentsRaw,
     ArticArtworksRaw,
 )
+from harvest.pagination import PageStream
+from harvest.parts import BATCH_RECORDS, Parts, settle_parts, staging_folder, write_parts
 from harvest.raw import (
     HarvestConfig,
-    check_keys,
     checked_raw,
     failing_cleanly,
     harvest_metadata,
@@ -35,18 +37,16 @@ from harvest.raw import (
     last_snapshot,
     origin_of,
     raw_check_specs,
-    records_to_frame,
     refuse_shrink,
     snapshot_changes,
-    unexpected_fields,
+    staged_raw,
 )
-from harvest.received import resolve_duplicates, unreadable_by_field
+from harvest.received import unreadable_by_field
+from shared.io_manager import STAGED
 from shared.issues import issue_rows
 from shared.museum import Clean
 from shared.resources import Lakehouse
 from shared.stages import lake_asset
-
-RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="ArticRawFrame")
 
 
 class ArticHarvestConfig(HarvestConfig):
@@ -78,12 +78,71 @@ def _high_water_mark(previous: pl.LazyFrame | None) -> str | None:
     return latest_instant(previous.select(pl.col("updated_at").unique()).collect().to_series())
 
 
-def _merge(previous: pl.LazyFrame | None, fresh: pl.DataFrame) -> pl.DataFrame:
-    """The snapshot with fresh records replacing their older copies, in id order."""
+def _merge(previous: pl.LazyFrame | None, fresh: pl.LazyFrame) -> pl.LazyFrame:
+    """The snapshot with fresh records replacing their older copies, in id order (``fresh`` comes in
+    id order: ``harvest.parts``; merged into a snapshot, the whole is sorted in memory)."""
     if previous is None:
-        return fresh.sort("id")
-    kept = previous.collect().join(fresh.select("id"), on="id", how="anti")
+        return fresh
+    kept = previous.join(fresh.select("id"), on="id", how="anti")
     return pl.concat([kept, fresh], how="diagonal_relaxed").sort("id")
+
+
+def _harvest_parts(
+    artic_api: ArticApi,
+    name: str,
+    resource: str,
+    fields: tuple[str, ...],
+    schema: pl.Schema,
+    folder: UPath,
+    *,
+    since: str | None,
+    harvested_at: dt.datetime,
+) -> tuple[PageStream, Parts]:
+    """The ``resource``'s records updated since ``since`` (None: all), written as parts into
+    ``folder`` (``harvest.parts``); the pages, for their stats and the ``config`` block."""
+    origin = origin_of(artic_api.base_url)
+    with failing_cleanly(), artic_api.harvester() as http:
+        pages = PageStream(http, artic_pages(http, resource, fields, updated_since=since), key="id")
+        parts = write_parts(
+            name,
+            pages.batches(BATCH_RECORDS),
+            folder,
+            schema,
+            key="id",
+            source="artic",
+            harvested_at=harvested_at,
+            origin=origin,
+        )
+    return pages, parts
+
+
+def _snapshots(
+    context: dg.AssetExecutionContext,
+    lakehouse: Lakehouse,
+    name: str,
+    origin: str,
+    config: ArticHarvestConfig,
+) -> tuple[pl.LazyFrame | None, pl.LazyFrame | None, str | None]:
+    """The last snapshot (also on a full refresh: its harvested_at stays on unchanged records, and
+    what it holds that the refresh does not is what the museum withdrew), the one merged into
+    (none on a full refresh) and the high-water mark to harvest from."""
+    last = last_snapshot(context, lakehouse, name, origin=origin)
+    previous = None if config.full_refresh else last
+    return last, previous, _high_water_mark(previous)
+
+
+def _harvest_metadata(pages: PageStream, origin: str, since: str | None) -> dict[str, object]:
+    return {
+        **harvest_metadata(pages.stats, origin=origin),
+        "mode": dg.MetadataValue.text("incremental" if since else "full"),
+        "updated_since": dg.MetadataValue.text(since or "(everything)"),
+    }
+
+
+_DESCRIPTION = (
+    "Art Institute {resource} as the API served them (the fields the model uses), each id once, "
+    "merged incrementally by updated_at; plus source, page, harvested_at and harvest_issues."
+)
 
 
 def _artic_asset(
@@ -103,11 +162,8 @@ def _artic_asset(
         model=model,
         name=name,
         check_specs=raw_check_specs(name),
-        dagster_type=RAW,
-        description=(
-            f"Art Institute {resource} as the API served them (the fields the model uses), each id "
-            "once, merged incrementally by updated_at; plus source, page, harvested_at and harvest_issues."
-        ),
+        dagster_type=STAGED,
+        description=_DESCRIPTION.format(resource=resource),
     )
     def _asset(
         context: dg.AssetExecutionContext,
@@ -117,50 +173,36 @@ def _artic_asset(
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         harvested_at = dt.datetime.now(dt.UTC)
         origin = origin_of(artic_api.base_url)
-        # The last snapshot, also on a full refresh: its harvested_at stays on unchanged records,
-        # and what it holds that the refresh does not is what the museum withdrew.
-        last = last_snapshot(context, lakehouse, name, origin=origin)
-        previous = None if config.full_refresh else last
-        since = _high_water_mark(previous)
-        with failing_cleanly(), artic_api.harvester() as http:
-            harvest = harvest_artic(http, resource, fields, updated_since=since)
-        check_keys(name, harvest.records, harvest.pages, key="id")
-        # A record changed during the harvest comes again after the cursor: the newer copy is kept.
-        fresh, duplicates = resolve_duplicates(
-            records_to_frame(
-                harvest.records,
-                harvest.pages,
-                schema,
-                source="artic",
-                harvested_at=harvested_at,
-                origin=origin,
-            ),
-            key="id",
-            version="updated_at",
-        )
-        if "iiif_url" in harvest.config:
-            fresh = fresh.with_columns(iiif_url=pl.lit(harvest.config["iiif_url"]))
-        frame = keep_harvested_at(last, _merge(previous, fresh), key="id")
-        refuse_shrink(name, last, frame.height, config)
-        metadata = {
-            **harvest_metadata(harvest.stats, origin=origin),
-            "mode": dg.MetadataValue.text("incremental" if since else "full"),
-            "updated_since": dg.MetadataValue.text(since or "(everything)"),
-            **duplicates,
-            **unreadable_by_field(fresh),
-            **snapshot_changes(last, frame, key="id"),
-        }
-        yield from checked_raw(
-            name,
-            frame,
-            model,
-            key="id",
-            new_fields=unexpected_fields(harvest.records, schema),
-            metadata=metadata,
-            record_issues=issue_rows(
-                clean(frame.lazy(), latest_year=harvested_at.year), key=key, number=number
-            ),
-        )
+        last, previous, since = _snapshots(context, lakehouse, name, origin, config)
+        with staging_folder(lakehouse.table_path(name)) as folder:
+            pages, parts = _harvest_parts(
+                artic_api, name, resource, fields, schema, folder, since=since, harvested_at=harvested_at
+            )
+            # A record changed during the harvest comes again after the cursor: the newer copy is kept.
+            fresh, duplicates = settle_parts(parts, folder, key="id", version="updated_at")
+            if "iiif_url" in pages.config:
+                fresh = fresh.with_columns(iiif_url=pl.lit(pages.config["iiif_url"]))
+            merged = keep_harvested_at(last, _merge(previous, fresh), key="id")
+            refuse_shrink(name, last, merged.select(pl.len()).collect().item(), config)
+            with staged_raw(lakehouse, name, merged) as staged:
+                frame = pl.scan_parquet(str(staged))
+                metadata = {
+                    **_harvest_metadata(pages, origin, since),
+                    **duplicates,
+                    **unreadable_by_field(fresh),
+                    **snapshot_changes(last, frame, key="id"),
+                }
+                yield from checked_raw(
+                    name,
+                    staged,
+                    model,
+                    key="id",
+                    new_fields=parts.new_fields,
+                    metadata=metadata,
+                    record_issues=issue_rows(
+                        clean(frame, latest_year=harvested_at.year), key=key, number=number
+                    ),
+                )
 
     return _asset
 

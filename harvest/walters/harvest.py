@@ -11,24 +11,17 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
+from harvest.pagination import PageStream
+from harvest.parts import BATCH_RECORDS, checked_snapshot, staging_folder, write_parts
 from harvest.raw import (
     HarvestConfig,
-    check_keys,
-    checked_raw,
     failing_cleanly,
     harvest_metadata,
-    keep_harvested_at,
-    last_snapshot,
     origin_of,
     raw_check_specs,
-    records_to_frame,
-    refuse_shrink,
-    snapshot_changes,
-    unexpected_fields,
 )
-from harvest.received import resolve_duplicates, unreadable_by_field
 from harvest.walters import MUSEUM
-from harvest.walters.api import WaltersApi, harvest_walters
+from harvest.walters.api import WaltersApi, walters_pages
 from harvest.walters.exports import WaltersExports, read_export
 from harvest.walters.schemas import (
     WALTERS_OBJECT_SCHEMA,
@@ -39,11 +32,9 @@ from harvest.walters.schemas import (
     WaltersRelationshipsRaw,
 )
 from shared.checks import model_check
-from shared.issues import issue_rows
+from shared.io_manager import STAGED
 from shared.resources import Lakehouse
 from shared.stages import checked_asset, lake_asset
-
-RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
 
 
 @lake_asset(
@@ -51,7 +42,7 @@ RAW = dg.PythonObjectDagsterType(pl.DataFrame, name="RawFrame")
     kinds=("python", "parquet"),
     model=WaltersObjectsRaw,
     check_specs=raw_check_specs("walters_objects_raw"),
-    dagster_type=RAW,
+    dagster_type=STAGED,
 )
 def walters_objects_raw(
     context: dg.AssetExecutionContext, config: HarvestConfig, walters_api: WaltersApi, lakehouse: Lakehouse
@@ -63,41 +54,37 @@ def walters_objects_raw(
     record-level rule fires on more than its share of records."""
     harvested_at = dt.datetime.now(dt.UTC)
     origin = origin_of(walters_api.base_url)
-    with failing_cleanly(), walters_api.harvester() as http:
-        harvest = harvest_walters(http)
-    check_keys("walters_objects_raw", harvest.records, harvest.pages, key="ObjectID", label="ObjectNumber")
-    frame, duplicates = resolve_duplicates(
-        records_to_frame(
-            harvest.records,
-            harvest.pages,
-            WALTERS_OBJECT_SCHEMA,
-            source="walters",
-            harvested_at=harvested_at,
+    name = "walters_objects_raw"
+    with staging_folder(lakehouse.table_path(name)) as folder:
+        with failing_cleanly(), walters_api.harvester() as http:
+            pages = PageStream(http, walters_pages(http), key="ObjectID")
+            parts = write_parts(
+                name,
+                pages.batches(BATCH_RECORDS),
+                folder,
+                WALTERS_OBJECT_SCHEMA,
+                key="ObjectID",
+                label="ObjectNumber",
+                source="walters",
+                harvested_at=harvested_at,
+                origin=origin,
+            )
+        yield from checked_snapshot(
+            context,
+            lakehouse,
+            name,
+            parts,
+            folder,
+            key="ObjectID",
+            config=config,
             origin=origin,
-        ),
-        key="ObjectID",
-    )
-    frame = frame.sort("ObjectID")
-    previous = last_snapshot(context, lakehouse, "walters_objects_raw", origin=origin)
-    refuse_shrink("walters_objects_raw", previous, frame.height, config)
-    frame = keep_harvested_at(previous, frame, key="ObjectID")
-    cleaned = MUSEUM.objects.clean(frame.lazy(), latest_year=harvested_at.year)
-    metadata = {
-        **harvest_metadata(harvest.stats, origin=origin),
-        "records": dg.MetadataValue.int(frame.height),
-        **duplicates,
-        **unreadable_by_field(frame),
-        **snapshot_changes(previous, frame, key="ObjectID"),
-    }
-    yield from checked_raw(
-        "walters_objects_raw",
-        frame,
-        WaltersObjectsRaw,
-        key="ObjectID",
-        new_fields=unexpected_fields(harvest.records, WALTERS_OBJECT_SCHEMA),
-        metadata=metadata,
-        record_issues=issue_rows(cleaned, key="object_key", number="object_number"),
-    )
+            model=WaltersObjectsRaw,
+            clean=MUSEUM.objects.clean,
+            harvested_at=harvested_at,
+            record_key="object_key",
+            number="object_number",
+            metadata=harvest_metadata(pages.stats, origin=origin),
+        )
 
 
 def _export_asset(

@@ -109,3 +109,17 @@ def test_bench_nightly_reports_the_run(tmp_path: Path) -> None:
     assert list(steps) == sorted(steps, key=lambda s: -steps[s]["wall_s"])  # slowest first
     # Steps run inside the job, so together they take less than the launch that ran them.
     assert 0 < nightly["steps_total_s"] < nightly["wall_s"]
+
+
+@pytest.mark.slow
+def test_the_harvest_benchmark_reports_the_assets_peak_over_more_records_than_the_sample() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH.with_name("bench_harvest.py")), "--objects", "2500", "--peak"],
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # It checks itself that the table holds every object served; here, that it says so.
+    assert result["objects"] == 2500 and result["peak_rss_mb"] > 0 and result["wall_s"] > 0

@@ -13,6 +13,7 @@ import dagster as dg
 import httpx
 import polars as pl
 import pytest
+from upath import UPath
 
 from definitions import resources_for
 from harvest.artic.api import ArticApi
@@ -160,15 +161,21 @@ def test_a_record_missing_a_required_field_fails_naming_it_and_writes_nothing(
     assert not (tmp_path / "lake" / "walters_objects_raw.parquet").exists()
 
 
-def test_a_raw_snapshot_with_a_repeated_object_fails_naming_it(sample: list[dict]) -> None:
+def test_a_raw_snapshot_with_a_repeated_object_fails_naming_it(tmp_path: Path, sample: list[dict]) -> None:
     # The harvest keeps one copy of a record served twice (tests/harvest/test_received.py); the raw
     # model refuses a repeat that got past it, so the clean stage can take raw rows one to one.
     records = [*sample[:3], sample[1]]
     frame = records_to_frame(
         records, [1, 1, 1, 2], WALTERS_OBJECT_SCHEMA, source="walters", harvested_at=dt.datetime.now(dt.UTC)
     )
+    frame.write_parquet(tmp_path / "staged.parquet")
     checks = checked_raw(
-        "walters_objects_raw", frame, WaltersObjectsRaw, key="ObjectID", new_fields=[], metadata={}
+        "walters_objects_raw",
+        UPath(tmp_path / "staged.parquet"),
+        WaltersObjectsRaw,
+        key="ObjectID",
+        new_fields=[],
+        metadata={},
     )
     with pytest.raises(dg.Failure, match=rf"ObjectID: field_uniqueness.*{sample[1]['ObjectID']}"):
         next(checks)

@@ -195,13 +195,7 @@ def test_the_database_and_the_exports_are_one_step_that_cannot_be_split() -> Non
 
 # Functions longer than ``MAX_FUNCTION_LINES`` that are declarative tables, not logic: none so far.
 # An entry names the file and function (``"outputs/x.py:TERMS"``) and says why in a comment.
-LONG_TABLES: frozenset[str] = frozenset(
-    {
-        # Not a table: split on the branch that reworks the museums' raw bodies (issue 19); this
-        # entry goes when that branch is merged.
-        "harvest/artic/harvest.py:_artic_asset",
-    }
-)
+LONG_TABLES: frozenset[str] = frozenset()
 MAX_FUNCTION_LINES = 60
 
 

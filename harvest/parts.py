@@ -1,0 +1,229 @@
+"""A harvest in bounded memory: records written as Parquet part files a batch of pages at a time,
+then put in key order, each key once, without ever holding the whole harvest.
+
+1. ``write_parts``: each batch of pages (``harvest.pagination.PageStream.batches``, or a dump's
+   records) is checked (``check_keys`` names the record and its page), read into a frame
+   (``records_to_frame``: type drift) and written, sorted by key, as a part file into a staging
+   folder beside the lake's file (``staging_folder``: on local disk or object storage, cleared
+   before a run and removed after it, so a killed run leaves nothing a fresh one reads). Each row
+   keeps its place in the order the records came in (``harvest.received.ROW``).
+2. ``settle_parts``: the keys alone (small) say which keys came more than once; those copies alone
+   are read to choose the one kept (``harvest.received.choose_copies``, the rule of the module).
+   The sorted keys are then cut into runs of ``SORTED_ROWS``; since every part is sorted, a run's
+   rows are one contiguous slice of each part, so each run is read from its slices, sorted and
+   written once. The runs, scanned in order, are the raw table: each key once, in key order, the
+   same table as sorting the whole harvest in memory.
+
+Polars' own sort of a scan holds every row (6.7 GB for 1M Walters records), and merging sorted
+scans holds a row group of every input; a run at a time holds one run.
+"""
+
+import datetime as dt
+import shutil
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+import pandera.polars as pa
+import polars as pl
+from upath import UPath
+
+from harvest.raw import (
+    SAMPLE_ORIGIN,
+    HarvestConfig,
+    check_keys,
+    checked_raw,
+    keep_harvested_at,
+    last_snapshot,
+    records_to_frame,
+    refuse_shrink,
+    snapshot_changes,
+    staged_raw,
+    unexpected_fields,
+)
+from harvest.received import DUPLICATE_COUNTS, ROW, choose_copies, keep_copies, unreadable_by_field
+from shared.issues import issue_rows
+from shared.lake import write_lake
+from shared.museum import Clean
+from shared.resources import Lakehouse
+from shared.storage import forget_listings, is_local
+
+# Records a part holds (a batch of whole pages, at least this many): building a frame from nested
+# Python dicts costs far more than the frame (docs/performance.md), so it is done this many at a time.
+BATCH_RECORDS = 2_000
+# A part's row groups: a run reads whole row groups of each part it slices, so small ones waste little.
+PART_ROW_GROUP_ROWS = 1_000
+# Rows of the sorted table written at a time.
+SORTED_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Part files in the order their records came in, each sorted by key, their row counts, and
+    the fields the records carried that the schema does not name (sorted)."""
+
+    files: tuple[str, ...]
+    rows: tuple[int, ...]
+    new_fields: list[str]
+
+    def scan(self) -> pl.LazyFrame:
+        return pl.scan_parquet(list(self.files))
+
+
+def _remove(folder: UPath) -> None:
+    if is_local(folder):
+        shutil.rmtree(str(folder), ignore_errors=True)
+        return
+    forget_listings(folder / "part")
+    if folder.exists():
+        folder.fs.rm(folder.path, recursive=True)
+
+
+@contextmanager
+def staging_folder(target: UPath) -> Generator[UPath]:
+    """An empty folder beside the lake file ``target`` for its parts, removed when the block ends.
+    One per table: what a killed run left there is removed before a fresh run writes."""
+    folder = target.with_name(f".{target.name}.parts")
+    _remove(folder)
+    if is_local(folder):
+        folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        _remove(folder)
+
+
+def write_parts(
+    asset: str,
+    batches: Iterable[tuple[list[dict[str, Any]], list[int]]],
+    folder: UPath,
+    schema: pl.Schema,
+    *,
+    key: str,
+    kind: type = int,
+    label: str | None = None,
+    source: str,
+    harvested_at: dt.datetime,
+    origin: str = SAMPLE_ORIGIN,
+) -> Parts:
+    """Each batch of (records, pages) checked, read as ``schema`` with provenance and written as
+    a part file sorted by ``key`` (see the module). Fails naming the records whose key is missing
+    or unreadable (``check_keys``) before their batch is written."""
+    files: list[str] = []
+    rows: list[int] = []
+    fields: set[str] = set()
+    for records, pages in batches:
+        check_keys(asset, records, pages, key=key, kind=kind, label=label)
+        fields.update(unexpected_fields(records, schema))
+        frame = records_to_frame(
+            records, pages, schema, source=source, harvested_at=harvested_at, origin=origin
+        )
+        _write_part(folder, frame.with_row_index(ROW, offset=sum(rows)).sort(key, ROW), files, rows)
+    if not files:  # nothing served: one empty part, so the table still has its columns
+        empty = records_to_frame([], [], schema, source=source, harvested_at=harvested_at, origin=origin)
+        _write_part(folder, empty.with_row_index(ROW), files, rows)
+    return Parts(tuple(files), tuple(rows), sorted(fields))
+
+
+def _write_part(folder: UPath, frame: pl.DataFrame, files: list[str], rows: list[int]) -> None:
+    path = str(folder / f"part-{len(files) + 1:06d}.parquet")
+    frame.write_parquet(path, compression="zstd", statistics=False, row_group_size=PART_ROW_GROUP_ROWS)
+    files.append(path)
+    rows.append(frame.height)
+
+
+def settle_parts(
+    parts: Parts, folder: UPath, *, key: str, version: str | None = None
+) -> tuple[pl.LazyFrame, dict[str, int]]:
+    """The parts as one table, each non-null ``key`` once (``harvest.received``'s rule, whatever
+    batches the copies came in), in key order; and the counts of ``resolve_duplicates``. Written as
+    sorted runs into ``folder`` (see the module) and scanned from there."""
+    # Part by part: a scan of every part at once holds far more than the keys.
+    keys = pl.concat([pl.read_parquet(file, columns=[key, ROW]) for file in parts.files]).with_row_index(
+        "__at"
+    )
+    repeated = keys.filter(pl.col(key).is_duplicated() & pl.col(key).is_not_null())[key].unique()
+    counts = dict.fromkeys(DUPLICATE_COUNTS, 0)
+    kept = None
+    if not repeated.is_empty():
+        wanted = pl.col(key).is_in(repeated.implode())
+        copies = pl.concat([pl.scan_parquet(file).filter(wanted).collect() for file in parts.files])
+        kept, counts = choose_copies(copies, key=key, version=version)
+        keys = keys.filter(~pl.col(key).is_in(repeated.implode()) | pl.col(ROW).is_in(kept[ROW].implode()))
+    starts = [sum(parts.rows[:i]) for i in range(len(parts.rows) + 1)]
+    ordered = keys.sort(key, ROW, nulls_last=True)
+    runs = []
+    for first in range(0, max(ordered.height, 1), SORTED_ROWS):
+        run = ordered.slice(first, SORTED_ROWS)
+        runs.append(str(folder / f"sorted-{len(runs) + 1:06d}.parquet"))
+        write_lake(_read_run(parts, starts, run, kept, key=key), runs[-1])
+    return pl.scan_parquet(runs), counts
+
+
+def _read_run(
+    parts: Parts, starts: list[int], run: pl.DataFrame, kept: pl.DataFrame | None, *, key: str
+) -> pl.DataFrame:
+    """The rows of ``run`` (keys with their place ``__at`` in the parts), read from each part's
+    slice that holds them, the copies left out dropped, in key order."""
+    held = (
+        run.select("__at", part=pl.Series(starts).search_sorted(run["__at"], side="right") - 1)
+        .group_by("part")
+        .agg(first=pl.col("__at").min(), last=pl.col("__at").max())
+        .sort("part")
+    )
+    slices = [
+        pl.scan_parquet(parts.files[part]).slice(first - starts[part], last - first + 1)
+        for part, first, last in held.iter_rows()
+    ]
+    rows = pl.concat(slices) if slices else parts.scan().head(0)
+    if kept is not None:
+        return keep_copies(rows, kept, key=key).sort(key).collect()
+    return rows.drop(ROW).sort(key).collect()
+
+
+def checked_snapshot(
+    context: dg.AssetExecutionContext,
+    lakehouse: Lakehouse,
+    asset: str,
+    parts: Parts,
+    folder: UPath,
+    *,
+    key: str,
+    config: HarvestConfig,
+    origin: str,
+    model: type[pa.DataFrameModel],
+    clean: Clean,
+    harvested_at: dt.datetime,
+    record_key: str,
+    number: str | None,
+    metadata: Mapping[str, object],
+) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    """What every harvest that reads its source whole does with its parts: settled (each ``key``
+    once, in key order), refused if it shrank, given the last snapshot's ``harvested_at`` where a
+    record is unchanged, written beside the lake's file and checked there against ``model`` and,
+    through ``clean``, the record-level rules (``record_key``/``number``: the clean records' key
+    and accession number columns). ``metadata``: the harvest's own, before the snapshot's."""
+    received, duplicates = settle_parts(parts, folder, key=key)
+    previous = last_snapshot(context, lakehouse, asset, origin=origin)
+    refuse_shrink(asset, previous, received.select(pl.len()).collect().item(), config)
+    with staged_raw(lakehouse, asset, keep_harvested_at(previous, received, key=key)) as staged:
+        frame = pl.scan_parquet(str(staged))
+        yield from checked_raw(
+            asset,
+            staged,
+            model,
+            key=key,
+            new_fields=parts.new_fields,
+            metadata={
+                **metadata,
+                "records": dg.MetadataValue.int(frame.select(pl.len()).collect().item()),
+                **duplicates,
+                **unreadable_by_field(frame),
+                **snapshot_changes(previous, frame, key=key),
+            },
+            record_issues=issue_rows(
+                clean(frame, latest_year=harvested_at.year), key=record_key, number=number
+            ),
+        )
