@@ -22,7 +22,7 @@ import polars as pl
 from harvest import raw
 from harvest.dump import read_json_records
 from harvest.pagination import PageNumbers, PageStream, numbered_pages
-from harvest.parts import BATCH_RECORDS, checked_snapshot, staging_folder, write_parts
+from harvest.parts import BATCH_RECORDS, RawTable, harvest_snapshot
 from harvest.replay import PagedReplay
 from harvest.sources import PagedApi
 from shared.io_manager import STAGED
@@ -51,6 +51,8 @@ def json_api_asset(
     the record-level rules (``key``: the clean records' key column, ``object_key`` or ``agent_key``)."""
     paging, schema, model, label = api
     source, name, resource = museum.name, frame.raw(museum.name), f"{museum.name}_api"
+    number = "object_number" if key == "object_key" else None
+    table = RawTable(name, source, schema, model, frame.clean, record_key=key, number=number, label=label)
 
     @lake_asset(
         stage="harvest",
@@ -72,35 +74,17 @@ def json_api_asset(
         api: PagedApi = getattr(context.resources, resource)
         lakehouse: Lakehouse = context.resources.lakehouse
         origin = raw.origin_of(api.base_url)
-        with staging_folder(lakehouse.table_path(name)) as folder:
-            with raw.failing_cleanly(), api.harvester(source, replay_of(paging, shipped, frame.kind)) as http:
-                pages = PageStream(http, numbered_pages(http, paging), key="id")
-                parts = write_parts(
-                    name,
-                    pages.batches(BATCH_RECORDS),
-                    folder,
-                    schema,
-                    key="id",
-                    label=label,
-                    source=source,
-                    harvested_at=harvested_at,
-                    origin=origin,
-                )
-            yield from checked_snapshot(
+        with raw.failing_cleanly(), api.harvester(source, replay_of(paging, shipped, frame.kind)) as http:
+            pages = PageStream(http, numbered_pages(http, paging), key="id")
+            yield from harvest_snapshot(
                 context,
                 lakehouse,
-                name,
-                parts,
-                folder,
-                key="id",
+                table,
+                pages.batches(BATCH_RECORDS),
                 config=config,
                 origin=origin,
-                model=model,
-                clean=frame.clean,
                 harvested_at=harvested_at,
-                record_key=key,
-                number="object_number" if key == "object_key" else None,
-                metadata=raw.harvest_metadata(pages.stats, origin=origin),
+                metadata=lambda: raw.harvest_metadata(pages.stats, origin=origin),
             )
 
     return _asset

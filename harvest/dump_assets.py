@@ -19,11 +19,10 @@ import polars as pl
 
 from harvest import raw
 from harvest.dump import DumpRecords, read_json_records
-from harvest.parts import BATCH_RECORDS, checked_snapshot, staging_folder, write_parts
+from harvest.parts import BATCH_RECORDS, RawTable, harvest_snapshot
 from harvest.sources import DumpLocation
 from shared.io_manager import STAGED
 from shared.museum import Clean, Museum
-from shared.resources import Lakehouse
 from shared.stages import lake_asset
 
 _DESCRIPTION = (
@@ -52,6 +51,7 @@ def json_dump_asset(
     through ``clean``, against the record-level rules (``key``/``number``: the clean records' key
     and accession number columns, which name the records in the issues)."""
     name, resource, glob = f"{source}_{kind}_raw", f"{source}_dump", glob or f"{kind}/**/*.json"
+    table = RawTable(name, source, schema, model, clean, record_key=key, number=number, label=label)
 
     @lake_asset(
         stage="harvest",
@@ -73,40 +73,21 @@ def json_dump_asset(
             dump = read_json_records(
                 where.location or str(shipped), glob, source=source, http=where.http(source)
             )
-        lakehouse: Lakehouse = context.resources.lakehouse
         files = list(range(1, len(dump.records) + 1))
         batches = (
             (dump.records[i : i + BATCH_RECORDS], files[i : i + BATCH_RECORDS])
             for i in range(0, len(files), BATCH_RECORDS)
         )
-        with staging_folder(lakehouse.table_path(name)) as folder:
-            parts = write_parts(
-                name,
-                batches,
-                folder,
-                schema,
-                key="id",
-                label=label,
-                source=source,
-                harvested_at=harvested_at,
-                origin=origin,
-            )
-            yield from checked_snapshot(
-                context,
-                lakehouse,
-                name,
-                parts,
-                folder,
-                key="id",
-                config=config,
-                origin=origin,
-                model=model,
-                clean=clean,
-                harvested_at=harvested_at,
-                record_key=key,
-                number=number,
-                metadata=_metadata(dump, origin),
-            )
+        yield from harvest_snapshot(
+            context,
+            context.resources.lakehouse,
+            table,
+            batches,
+            config=config,
+            origin=origin,
+            harvested_at=harvested_at,
+            metadata=lambda: _metadata(dump, origin),
+        )
 
     return _asset
 

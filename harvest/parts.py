@@ -20,7 +20,7 @@ scans holds a row group of every input; a run at a time holds one run.
 
 import datetime as dt
 import shutil
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -183,47 +183,73 @@ def _read_run(
     return rows.drop(ROW).sort(key).collect()
 
 
-def checked_snapshot(
+@dataclass(frozen=True)
+class RawTable:
+    """What a harvest read whole writes: the raw ``asset`` of ``source``, its records' ``schema``
+    and ``key`` (``label``: the field that names a record in an error, e.g. the accession number),
+    the raw ``model``, and the museum's ``clean`` function whose record-level rules it must pass
+    (``record_key``/``number``: the clean records' key and accession number columns)."""
+
+    asset: str
+    source: str
+    schema: pl.Schema
+    model: type[pa.DataFrameModel]
+    clean: Clean
+    record_key: str
+    number: str | None = None
+    key: str = "id"
+    label: str | None = None
+
+
+def harvest_snapshot(
     context: dg.AssetExecutionContext,
     lakehouse: Lakehouse,
-    asset: str,
-    parts: Parts,
-    folder: UPath,
+    table: RawTable,
+    batches: Iterable[tuple[list[dict[str, Any]], list[int]]],
     *,
-    key: str,
     config: HarvestConfig,
     origin: str,
-    model: type[pa.DataFrameModel],
-    clean: Clean,
     harvested_at: dt.datetime,
-    record_key: str,
-    number: str | None,
-    metadata: Mapping[str, object],
+    metadata: Callable[[], Mapping[str, object]],
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """What every harvest that reads its source whole does with its parts: settled (each ``key``
-    once, in key order), refused if it shrank, given the last snapshot's ``harvested_at`` where a
-    record is unchanged, written beside the lake's file and checked there against ``model`` and,
-    through ``clean``, the record-level rules (``record_key``/``number``: the clean records' key
-    and accession number columns). ``metadata``: the harvest's own, before the snapshot's."""
-    received, duplicates = settle_parts(parts, folder, key=key)
-    previous = last_snapshot(context, lakehouse, asset, origin=origin)
-    refuse_shrink(asset, previous, received.select(pl.len()).collect().item(), config)
-    with staged_raw(lakehouse, asset, keep_harvested_at(previous, received, key=key)) as staged:
-        frame = pl.scan_parquet(str(staged))
-        yield from checked_raw(
+    """The ``batches`` of (records, pages) as ``table``'s new snapshot: written as parts, settled
+    (each key once, in key order), refused if it shrank, given the last snapshot's
+    ``harvested_at`` where a record is unchanged, written beside the lake's file and checked there
+    against the raw model and, through the clean function, the record-level rules. ``metadata``:
+    the harvest's own (read once the batches are drained), before the snapshot's."""
+    asset, key = table.asset, table.key
+    with staging_folder(lakehouse.table_path(asset)) as folder:
+        parts = write_parts(
             asset,
-            staged,
-            model,
+            batches,
+            folder,
+            table.schema,
             key=key,
-            new_fields=parts.new_fields,
-            metadata={
-                **metadata,
+            label=table.label,
+            source=table.source,
+            harvested_at=harvested_at,
+            origin=origin,
+        )
+        received, duplicates = settle_parts(parts, folder, key=key)
+        previous = last_snapshot(context, lakehouse, asset, origin=origin)
+        refuse_shrink(asset, previous, received.select(pl.len()).collect().item(), config)
+        with staged_raw(lakehouse, asset, keep_harvested_at(previous, received, key=key)) as staged:
+            frame = pl.scan_parquet(str(staged))
+            snapshot = {
                 "records": dg.MetadataValue.int(frame.select(pl.len()).collect().item()),
                 **duplicates,
                 **unreadable_by_field(frame),
                 **snapshot_changes(previous, frame, key=key),
-            },
-            record_issues=issue_rows(
-                clean(frame, latest_year=harvested_at.year), key=record_key, number=number
-            ),
-        )
+            }
+            issues = issue_rows(
+                table.clean(frame, latest_year=harvested_at.year), key=table.record_key, number=table.number
+            )
+            yield from checked_raw(
+                asset,
+                staged,
+                table.model,
+                key=key,
+                new_fields=parts.new_fields,
+                metadata={**metadata(), **snapshot},
+                record_issues=issues,
+            )

@@ -12,7 +12,7 @@ import pandera.polars as pa
 import polars as pl
 
 from harvest.pagination import PageStream
-from harvest.parts import BATCH_RECORDS, checked_snapshot, staging_folder, write_parts
+from harvest.parts import BATCH_RECORDS, RawTable, harvest_snapshot
 from harvest.raw import (
     HarvestConfig,
     failing_cleanly,
@@ -36,6 +36,18 @@ from shared.io_manager import STAGED
 from shared.resources import Lakehouse
 from shared.stages import checked_asset, lake_asset
 
+OBJECTS = RawTable(
+    "walters_objects_raw",
+    "walters",
+    WALTERS_OBJECT_SCHEMA,
+    WaltersObjectsRaw,
+    MUSEUM.objects.clean,
+    record_key="object_key",
+    number="object_number",
+    key="ObjectID",
+    label="ObjectNumber",
+)
+
 
 @lake_asset(
     stage="harvest",
@@ -54,36 +66,17 @@ def walters_objects_raw(
     record-level rule fires on more than its share of records."""
     harvested_at = dt.datetime.now(dt.UTC)
     origin = origin_of(walters_api.base_url)
-    name = "walters_objects_raw"
-    with staging_folder(lakehouse.table_path(name)) as folder:
-        with failing_cleanly(), walters_api.harvester() as http:
-            pages = PageStream(http, walters_pages(http), key="ObjectID")
-            parts = write_parts(
-                name,
-                pages.batches(BATCH_RECORDS),
-                folder,
-                WALTERS_OBJECT_SCHEMA,
-                key="ObjectID",
-                label="ObjectNumber",
-                source="walters",
-                harvested_at=harvested_at,
-                origin=origin,
-            )
-        yield from checked_snapshot(
+    with failing_cleanly(), walters_api.harvester() as http:
+        pages = PageStream(http, walters_pages(http), key="ObjectID")
+        yield from harvest_snapshot(
             context,
             lakehouse,
-            name,
-            parts,
-            folder,
-            key="ObjectID",
+            OBJECTS,
+            pages.batches(BATCH_RECORDS),
             config=config,
             origin=origin,
-            model=WaltersObjectsRaw,
-            clean=MUSEUM.objects.clean,
             harvested_at=harvested_at,
-            record_key="object_key",
-            number="object_number",
-            metadata=harvest_metadata(pages.stats, origin=origin),
+            metadata=lambda: harvest_metadata(pages.stats, origin=origin),
         )
 
 
