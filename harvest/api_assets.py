@@ -25,10 +25,8 @@ from harvest.pagination import PageNumbers, PageStream, numbered_pages
 from harvest.parts import BATCH_RECORDS, RawTable, harvest_snapshot
 from harvest.replay import PagedReplay
 from harvest.sources import PagedApi
-from shared.io_manager import STAGED
 from shared.museum import Frame, Museum
 from shared.resources import Lakehouse
-from shared.stages import lake_asset
 
 # What a museum says about one list of its API: its paging, the records' Polars schema, the raw
 # Pandera model, and the field that names a record in an error (e.g. the accession number).
@@ -54,13 +52,10 @@ def json_api_asset(
     number = "object_number" if key == "object_key" else None
     table = RawTable(name, source, schema, model, frame.clean, record_key=key, number=number, label=label)
 
-    @lake_asset(
-        stage="harvest",
+    @raw.raw_asset(
+        name,
+        model,
         kinds=("python", "json", "parquet"),
-        model=model,
-        name=name,
-        check_specs=raw.raw_check_specs(name),
-        dagster_type=STAGED,
         required_resource_keys={resource, "lakehouse"},
         description=(
             f"The {frame.kind} of the {source} API as served, page by page, each id once; nested fields "

@@ -21,9 +21,7 @@ from harvest import raw
 from harvest.dump import DumpRecords, read_json_records
 from harvest.parts import BATCH_RECORDS, RawTable, harvest_snapshot
 from harvest.sources import DumpLocation
-from shared.io_manager import STAGED
 from shared.museum import Clean, Museum
-from shared.stages import lake_asset
 
 _DESCRIPTION = (
     "The {kind} of the {source} dump as received, one file a record, each id once; nested fields kept "
@@ -53,13 +51,10 @@ def json_dump_asset(
     name, resource, glob = f"{source}_{kind}_raw", f"{source}_dump", glob or f"{kind}/**/*.json"
     table = RawTable(name, source, schema, model, clean, record_key=key, number=number, label=label)
 
-    @lake_asset(
-        stage="harvest",
+    @raw.raw_asset(
+        name,
+        model,
         kinds=("python", "json", "parquet"),
-        model=model,
-        name=name,
-        check_specs=raw.raw_check_specs(name),
-        dagster_type=STAGED,
         required_resource_keys={resource, "lakehouse"},
         description=_DESCRIPTION.format(kind=kind, source=source),
     )

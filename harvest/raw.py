@@ -16,7 +16,7 @@ over unchanged data writes the same tables.
 """
 
 import datetime as dt
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,12 +30,13 @@ from harvest.pagination import HarvestStats
 from harvest.received import read_records, reads_as
 from harvest.schemas import PROVENANCE_SCHEMA
 from shared.checks import failure_metadata, validate_frame
-from shared.io_manager import Staged
+from shared.io_manager import STAGED, Staged
 from shared.issues import RECEIVED_ISSUES, count_by_rule
 from shared.lake import sink_lake
 from shared.metadata import issue_metadata
 from shared.redaction import public_url
 from shared.resources import Lakehouse
+from shared.stages import lake_asset
 from shared.storage import discard, staging_path
 
 # How many records of each blocking rule a failure names.
@@ -69,6 +70,23 @@ def raw_check_specs(asset: str) -> list[dg.AssetCheckSpec]:
             NO_NEW_FIELDS, asset=asset, description="The source sent no fields the raw schema does not know"
         ),
     ]
+
+
+def raw_asset(
+    name: str, model: type[pa.DataFrameModel], *, kinds: Sequence[str] = ("python", "parquet"), **kwargs: Any
+) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
+    """A harvest asset ``name``: ``lake_asset`` in the harvest stage with the checks every harvest
+    reports (``raw_check_specs``), its table written beside the lake's file and put in place by the
+    IO manager (``STAGED``: ``staged_raw``, ``checked_raw``); ``kwargs`` as ``dg.asset``'s."""
+    return lake_asset(
+        stage="harvest",
+        kinds=kinds,
+        model=model,
+        name=name,
+        check_specs=raw_check_specs(name),
+        dagster_type=STAGED,
+        **kwargs,
+    )
 
 
 def records_to_frame(

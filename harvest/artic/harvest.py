@@ -36,17 +36,15 @@ from harvest.raw import (
     keep_harvested_at,
     last_snapshot,
     origin_of,
-    raw_check_specs,
+    raw_asset,
     refuse_shrink,
     snapshot_changes,
     staged_raw,
 )
 from harvest.received import unreadable_by_field
-from shared.io_manager import STAGED
 from shared.issues import issue_rows
 from shared.museum import Clean
 from shared.resources import Lakehouse
-from shared.stages import lake_asset
 
 
 class ArticHarvestConfig(HarvestConfig):
@@ -156,15 +154,7 @@ def _artic_asset(
 ) -> dg.AssetsDefinition:
     name = f"artic_{resource}_raw"
 
-    @lake_asset(
-        stage="harvest",
-        kinds=("python", "parquet"),
-        model=model,
-        name=name,
-        check_specs=raw_check_specs(name),
-        dagster_type=STAGED,
-        description=_DESCRIPTION.format(resource=resource),
-    )
+    @raw_asset(name, model, description=_DESCRIPTION.format(resource=resource))
     def _asset(
         context: dg.AssetExecutionContext,
         config: ArticHarvestConfig,

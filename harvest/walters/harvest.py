@@ -18,7 +18,7 @@ from harvest.raw import (
     failing_cleanly,
     harvest_metadata,
     origin_of,
-    raw_check_specs,
+    raw_asset,
 )
 from harvest.walters import MUSEUM
 from harvest.walters.api import WaltersApi, walters_pages
@@ -32,9 +32,8 @@ from harvest.walters.schemas import (
     WaltersRelationshipsRaw,
 )
 from shared.checks import model_check
-from shared.io_manager import STAGED
 from shared.resources import Lakehouse
-from shared.stages import checked_asset, lake_asset
+from shared.stages import checked_asset
 
 OBJECTS = RawTable(
     "walters_objects_raw",
@@ -49,13 +48,7 @@ OBJECTS = RawTable(
 )
 
 
-@lake_asset(
-    stage="harvest",
-    kinds=("python", "parquet"),
-    model=WaltersObjectsRaw,
-    check_specs=raw_check_specs("walters_objects_raw"),
-    dagster_type=STAGED,
-)
+@raw_asset("walters_objects_raw", WaltersObjectsRaw)
 def walters_objects_raw(
     context: dg.AssetExecutionContext, config: HarvestConfig, walters_api: WaltersApi, lakehouse: Lakehouse
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:

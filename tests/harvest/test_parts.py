@@ -41,6 +41,22 @@ def _batches(records: list[dict], pages: list[int], size: int) -> list[tuple[lis
     return [(records[i : i + size], pages[i : i + size]) for i in range(0, len(records), size)]
 
 
+def _settled(
+    folder: UPath, records: list[dict], pages: list[int], batch: int
+) -> tuple[parts.Parts, pl.LazyFrame, dict[str, int]]:
+    """The records written as parts of ``batch`` records each, and settled."""
+    written = parts.write_parts(
+        "x_raw",
+        _batches(records, pages, batch),
+        folder,
+        SCHEMA,
+        key="id",
+        source="test",
+        harvested_at=HARVESTED_AT,
+    )
+    return written, *parts.settle_parts(written, folder, key="id")
+
+
 @pytest.mark.parametrize(
     ("seed", "batch", "sorted_rows"), [(0, 7, 10), (1, 14, 3), (2, 100, 1000), (3, 1, 1)]
 )
@@ -54,16 +70,7 @@ def test_parts_give_the_table_of_all_records_at_once_each_key_once_in_key_order(
         records_to_frame(records, pages, SCHEMA, source="test", harvested_at=HARVESTED_AT), key="id"
     )
     with parts.staging_folder(UPath(tmp_path / "x_raw.parquet")) as folder:
-        written = parts.write_parts(
-            "x_raw",
-            _batches(records, pages, batch),
-            folder,
-            SCHEMA,
-            key="id",
-            source="test",
-            harvested_at=HARVESTED_AT,
-        )
-        table, settled_counts = parts.settle_parts(written, folder, key="id")
+        written, table, settled_counts = _settled(folder, records, pages, batch)
         out = table.collect()
     assert len(written.files) == -(-len(records) // batch)
     assert out.equals(at_once.sort("id")) and out.schema == at_once.schema
@@ -140,16 +147,7 @@ def test_parts_on_object_storage_give_the_same_table_and_leave_no_object(
     lakehouse = Lakehouse(data_dir=s3_data_dir)
     target = lakehouse.table_path("x_raw")
     with parts.staging_folder(target) as folder:
-        written = parts.write_parts(
-            "x_raw",
-            _batches(records, pages, 7),
-            folder,
-            SCHEMA,
-            key="id",
-            source="test",
-            harvested_at=HARVESTED_AT,
-        )
-        table, _ = parts.settle_parts(written, folder, key="id")
+        _, table, _ = _settled(folder, records, pages, 7)
         assert table.collect().equals(at_once.sort("id"))
         assert s3.keys(s3_data_dir.split("/")[2])  # the parts are objects of the lake's bucket
     assert s3.keys(s3_data_dir.split("/")[2]) == []
