@@ -115,8 +115,9 @@ def test_retry_after_is_waited_for_up_to_the_cap() -> None:
             assert http.get_json("/x") == {"ok": True}
             waits[retry_after] = time.perf_counter() - start
             assert http.counts().retries == 1
-    assert 0.2 <= waits["0.2"] < 0.4
-    assert 0.5 <= waits["30"] < 0.7  # capped
+    # Lower bounds: the waits happened. Upper: the cap held (30 s asked) on however slow a machine.
+    assert waits["0.2"] >= 0.2
+    assert 0.5 <= waits["30"] < 15  # capped
 
 
 def test_a_client_error_is_not_retried() -> None:
@@ -214,8 +215,9 @@ def test_a_server_that_never_answers_fails_the_harvest_by_the_deadline_and_leave
     assert "retry deadline of 1 s reached" in str(error) and error.transient
     assert error.attempts is not None and 1 < error.attempts < config.max_attempts
     assert error.status is None
-    # The bound of every request: its deadline, and one timeout for an answer still arriving.
-    assert elapsed < config.retry_deadline_s + config.timeout_s
+    # Stopped by the deadline (1 s, and one timeout for an answer still arriving), not after the
+    # 100 attempts of 0.5 s each: seconds, with room for a slow machine, not a minute.
+    assert elapsed < 20
     assert workers("silent") == []
 
 
@@ -271,7 +273,7 @@ def test_pages_in_flight_are_abandoned_when_the_harvest_ends_early(
         release.set()
         join_all(workers("held"), config.timeout_s)
 
-    assert elapsed < config.timeout_s  # the held pages were not waited for
+    assert elapsed < 15  # the held pages (released after 30 s) were not waited for
     assert workers("held") == []
     # Nothing retried, nothing asked beyond the pages in flight (a page not yet sent when page 1
     # failed is not sent at all).
@@ -351,4 +353,4 @@ def test_a_download_that_never_ends_gives_up_at_the_deadline(tmp_path) -> None:
         http.download("collection.zip", tmp_path / "archive")
     assert "body not complete by the deadline; retry deadline of 0.5 s reached" in str(raised.value)
     assert raised.value.attempts == 1 and raised.value.transient
-    assert time.monotonic() - start < config.retry_deadline_s + config.timeout_s
+    assert time.monotonic() - start < 20  # the body never ends: cut by the deadline
