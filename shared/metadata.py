@@ -9,11 +9,13 @@ import base64
 import time
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import dagster as dg
 import polars as pl
+
+if TYPE_CHECKING:
+    import altair as alt
 
 PREVIEW_ROWS = 5
 PREVIEW_TEXT_CHARS = 60
@@ -73,7 +75,7 @@ def table_metadata(lf: pl.LazyFrame, *, descriptions: Mapping[str, str] | None =
     }
 
 
-def chart_markdown(chart: alt.Chart | alt.LayerChart, *, title: str) -> dg.MetadataValue:
+def chart_markdown(chart: "alt.Chart | alt.LayerChart", *, title: str) -> dg.MetadataValue:
     """An Altair chart rendered offline to PNG and embedded in markdown, which the UI shows inline."""
     import vl_convert as vlc  # imported here: it is heavy and only charts need it
 
@@ -95,6 +97,10 @@ def completeness(lf: pl.LazyFrame) -> pl.DataFrame:
 
 
 def completeness_chart(lf: pl.LazyFrame, *, title: str) -> dg.MetadataValue:
+    # Altair imported here, as vl_convert is: it takes ~0.7 s, and with a process per step every
+    # step would pay it at start, most of them for no chart.
+    import altair as alt
+
     data = completeness(lf)
     chart = (
         alt.Chart(data.to_arrow())
@@ -118,6 +124,8 @@ def timed(metadata: dict[str, object]) -> Generator[None]:
 
 def objects_per_century_chart(per_century: pl.DataFrame) -> dg.MetadataValue:
     """Bar chart of objects per century of their start year, one colour per source."""
+    import altair as alt  # imported here: see completeness_chart
+
     chart = (
         alt.Chart(per_century.to_arrow())
         .mark_bar()
