@@ -35,13 +35,19 @@ Rules, the first that applies wins (``AGENT_TYPE_RULES`` names them):
 8. ``person``: everyone else; guessed when the record has a name only (no years, no gender, no
    sort name in "Surname, Forenames" order), as "Funazu" or "Donatus" do.
 
+Once every museum's objects are in (``name_cultures_of_objects``, in the enrich stage): a name-only
+record guessed a person whose name is a culture the objects name, or a word of the name of a place
+they come from, is a ``culture`` (guessed): the Walters' "Thai", whose objects come from "Prathet
+Thai" (the Getty's TGN writes nations in their own language), or "Byzantine", a culture its objects
+state. A person known by one name is not a place's name.
+
 Each guessed type is listed in ``record_issues`` (rule ``agent_type_guessed``, never blocking), so
 the collections team can correct the record or the rule.
 """
 
 import polars as pl
 
-from shared.issues import AGENT_TYPE_GUESSED, KEPT, issue, with_issues
+from shared.issues import AGENT_TYPE_GUESSED, ISSUES, KEPT, issue, with_issues
 from shared.schemas.common import AGENT_TYPES
 
 PERSON, GROUP, CULTURE, ANONYMOUS = AGENT_TYPES
@@ -83,6 +89,16 @@ def _plain(name: pl.Expr) -> pl.Expr:
     return name.str.replace_all(r"\(\s*\??\s*\)", "").str.strip_chars(" ?").str.to_lowercase()
 
 
+def _name_only() -> pl.Expr:
+    """A record with a name only: no life years, gender or nationality, and no sort name in
+    "Surname, Forenames" order."""
+    years = pl.any_horizontal(
+        pl.col("birth_year", "death_year", "active_start_year", "active_end_year").is_not_null()
+    )
+    sorted_as_person = pl.col("sort_name").fill_null("").str.contains(r"^[^,()&]+,\s*\S")
+    return ~years & pl.col("gender").is_null() & pl.col("nationality").is_null() & ~sorted_as_person
+
+
 def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """``lf`` (one row per agent: ``name``, ``sort_name``, ``nationality``, ``gender`` and the four
     year columns) with ``agent_type`` (``AGENT_TYPES``) and a pending ``agent_type_guessed`` issue
@@ -107,8 +123,7 @@ def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> 
     years = pl.any_horizontal(
         pl.col("birth_year", "death_year", "active_start_year", "active_end_year").is_not_null()
     )
-    sorted_as_person = pl.col("sort_name").fill_null("").str.contains(r"^[^,()&]+,\s*\S")
-    name_only = ~years & pl.col("gender").is_null() & pl.col("nationality").is_null() & ~sorted_as_person
+    name_only = _name_only()
     plain_name = name.str.replace_all(r"\(\s*\??\s*\)", "").str.strip_chars(" ?")
     notname = name.str.contains(_NOTNAME) & ~name.str.contains(_WITH_HELPERS)
     rules = [
@@ -135,3 +150,42 @@ def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> 
         action=KEPT,
     )
     return with_issues(lf, guess).drop("__nationality", "__in_vocabulary", "__guessed", *added)
+
+
+def object_words(objects: pl.LazyFrame) -> pl.LazyFrame:
+    """The names the objects give of where and whom they come from (column ``word``, lower case,
+    each once): each culture they state ("Islamic; Persian" is two) and each place's name and the
+    words of it ("Prathet Thai", "thai")."""
+    cultures = objects.select(word=pl.col("culture").str.split(";")).explode("word")
+    places = objects.select(word=pl.col("places").list.eval(pl.element().struct.field("name"))).explode(
+        "word"
+    )
+    place_words = places.select(word=pl.col("word").str.split(" ")).explode("word")
+    return (
+        pl.concat([cultures, places, place_words])
+        .select(word=_plain(pl.col("word").str.strip_chars()))
+        .filter(pl.col("word").str.len_chars() > 2)
+        .unique()
+    )
+
+
+def name_cultures_of_objects(agents: pl.LazyFrame, objects: pl.LazyFrame) -> pl.LazyFrame:
+    """``agents`` (typed by ``type_agents``) with the name-only records guessed a person whose name
+    is one of the ``objects``' words (``object_words``) typed ``culture``, their guess's issue saying
+    so (see the module)."""
+    words = object_words(objects).with_columns(__object_word=pl.lit(True))
+    culture = pl.col("__object_word").fill_null(False) & (pl.col("agent_type") == PERSON) & _name_only()
+    reread = pl.element().struct.with_fields(
+        raw_value=pl.when(pl.element().struct.field("rule") == AGENT_TYPE_GUESSED.name)
+        .then(pl.element().struct.field("raw_value").str.replace(r"\(read as person\)$", "(read as culture)"))
+        .otherwise(pl.element().struct.field("raw_value"))
+    )
+    return (
+        agents.with_columns(word=_plain(pl.col("name")))
+        .join(words, on="word", how="left", maintain_order="left")
+        .with_columns(
+            agent_type=pl.when(culture).then(pl.lit(CULTURE)).otherwise(pl.col("agent_type")),
+            **{ISSUES: pl.when(culture).then(pl.col(ISSUES).list.eval(reread)).otherwise(pl.col(ISSUES))},
+        )
+        .drop("word", "__object_word")
+    )

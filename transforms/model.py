@@ -28,7 +28,7 @@ from shared.issues import (
     issue_rows,
     pending_issues,
 )
-from transforms.agent_types import type_agents
+from transforms.agent_types import name_cultures_of_objects, type_agents
 from transforms.identities import assign_identities
 from transforms.lists import distinct_elements
 from transforms.people import parse_life_dates
@@ -283,7 +283,7 @@ def complete_agents(agents: pl.LazyFrame, objects: pl.LazyFrame, *, latest_year:
         .pipe(type_agents, vocabulary=agents.select("nationality"))
         .pipe(conform_to, AGENT_SCHEMA)
     )
-    return pl.concat([agents, missing]).sort("agent_key")
+    return name_cultures_of_objects(pl.concat([agents, missing]).sort("agent_key"), objects)
 
 
 # --- reshape ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from harvest.walters.clean import clean_walters_creators
 from shared.issues import collect_issues
 from tests.conftest import LATEST_YEAR
-from transforms.agent_types import type_agents
+from transforms.agent_types import name_cultures_of_objects, type_agents
 
 _YEARS = ("birth_year", "death_year", "active_start_year", "active_end_year")
 
@@ -126,3 +126,35 @@ def test_the_walters_whole_creators_export() -> None:
     counts = out.group_by("agent_type").len()
     persons = counts.filter(pl.col("agent_type") == "person")["len"].item()
     assert persons / out.height > 0.9  # most of the Walters' creators are people
+
+
+def test_a_name_only_person_named_as_its_objects_place_or_culture_is_a_culture() -> None:
+    """ "Thai" (objects from "Prathet Thai") and "Moche" (a culture objects state) are cultures, the
+    guess's issue saying so; a one-name person, and a person with years named like a place, stay
+    persons."""
+    agents = (
+        _agents(
+            {"name": "Thai"},
+            {"name": "Moche"},
+            {"name": "Firdawsi"},
+            {"name": "Florence", "birth_year": 1800},
+        )
+        .pipe(type_agents)
+        .pipe(collect_issues)
+    )
+    place = pl.Struct({"name": pl.String})
+    objects = pl.LazyFrame(
+        {
+            "culture": ["Islamic; Persian", "Moche", None],
+            "places": [[{"name": "Îran"}], [], [{"name": "Prathet Thai"}, {"name": "Florence"}]],
+        },
+        schema={"culture": pl.String, "places": pl.List(place)},
+    )
+    out = name_cultures_of_objects(agents, objects).collect()
+    assert out["agent_type"].to_list() == ["culture", "culture", "person", "person"]
+    guesses = out["issues"].list.eval(pl.element().struct.field("raw_value")).to_list()
+    assert guesses[:3] == [
+        ["Thai (read as culture)"],
+        ["Moche (read as culture)"],
+        ["Firdawsi (read as person)"],
+    ]
