@@ -77,26 +77,13 @@ def test_transform_modules_are_pure() -> None:
         Path("shared/issues.py"),
         Path("shared/lookup.py"),
     ]
-    # Python run per value only as a pure function of the standard library (transforms.text decodes
-    # character references with html.unescape): no Python of this project's own.
-    per_value = {"map_elements", "map_batches"}
-    pure_per_value = {"html.unescape"}
     for path in sorted(pure):
         tree = ast.parse(path.read_text())
-        allowed = {
-            id(node.func)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in per_value
-            and node.args
-            and ast.unparse(node.args[0]) in pure_per_value
-        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 assert not any(n.split(".")[0] in forbidden_imports for n in names), (path, names)
-            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and id(node) not in allowed:
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 assert node.attr not in forbidden_calls, (path, node.lineno, node.attr)
 
 
