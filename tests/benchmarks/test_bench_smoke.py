@@ -14,27 +14,19 @@ N = 3_000
 TATE_SAMPLE_ARTWORKS = 2_500  # the shipped Tate sample, read as it is beside the inflated Walters
 
 
+def _bench(tmp_path: Path, objects: int, *options: str) -> dict:
+    """What ``bench.py --objects objects *options`` writes to its JSON (its cache in ``tmp_path``)."""
+    out = tmp_path / "bench.json"
+    command = [sys.executable, str(BENCH), "--objects", str(objects), *options]
+    subprocess.run(
+        [*command, "--json", str(out), "--cache", str(tmp_path / "cache")], check=True, timeout=600
+    )
+    return json.loads(out.read_text())
+
+
 @pytest.mark.slow
 def test_bench_reports_figures(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--objects",
-            str(N),
-            "--json",
-            str(out),
-            "--cache",
-            str(tmp_path / "cache"),
-            "--repeat",
-            "2",
-            "--s3",
-        ],
-        check=True,
-        timeout=600,
-    )
-    result = json.loads(out.read_text())
+    result = _bench(tmp_path, N, "--repeat", "2", "--s3")
 
     assert result["objects"] == N
     assert result["repeat"] == 2
@@ -69,23 +61,7 @@ NIGHTLY_N = 300
 
 @pytest.mark.slow
 def test_bench_nightly_reports_the_run(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--objects",
-            str(NIGHTLY_N),
-            "--nightly",
-            "--json",
-            str(out),
-            "--cache",
-            str(tmp_path / "cache"),
-        ],
-        check=True,
-        timeout=600,
-    )
-    result = json.loads(out.read_text())
+    result = _bench(tmp_path, NIGHTLY_N, "--nightly")
     nightly = result["nightly"]
 
     # The stage mode's figures are still there, beside the nightly's.
