@@ -156,13 +156,22 @@ def object_words(objects: pl.LazyFrame) -> pl.LazyFrame:
     """The names the objects give of where and whom they come from (column ``word``, lower case,
     each once): each culture they state ("Islamic; Persian" is two) and each place's name and the
     words of it ("Prathet Thai", "thai")."""
-    cultures = objects.select(word=pl.col("culture").str.split(";")).explode("word")
-    places = objects.select(word=pl.col("places").list.eval(pl.element().struct.field("name"))).explode(
-        "word"
+    # Distinct values first: a collection states a few thousand cultures and places a million times.
+    cultures = (
+        objects.select("culture")
+        .unique()
+        .select(word=pl.col("culture").str.split(";"))
+        .explode("word", empty_as_null=False)
     )
-    place_words = places.select(word=pl.col("word").str.split(" ")).explode("word")
+    places = (
+        objects.select(place=pl.col("places").list.eval(pl.element().struct.field("name")))
+        .explode("place", empty_as_null=False)
+        .unique()
+        .select(word=pl.concat_list(pl.col("place"), pl.col("place").str.split(" ")))
+        .explode("word", empty_as_null=False)
+    )
     return (
-        pl.concat([cultures, places, place_words])
+        pl.concat([cultures, places])
         .select(word=_plain(pl.col("word").str.strip_chars()))
         .filter(pl.col("word").str.len_chars() > 2)
         .unique()

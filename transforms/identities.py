@@ -102,6 +102,14 @@ def _generation(text: pl.Expr) -> pl.Expr:
     return expr
 
 
+def _generation_of_name(name: pl.Expr) -> pl.Expr:
+    """The generation marker of a display name, read from it as a whole, its bracket included
+    ("Pieter Brueghel the Younger (...)")."""
+    return _generation(
+        _ascii_lower(name.str.replace_all(r"\(([^)]*)\)", " ${1}").str.extract(r"^([^,]*)", 1))
+    )
+
+
 def _without_generation(text: pl.Expr) -> pl.Expr:
     words = "|".join(_GENERATIONS.values())
     return text.str.replace(rf"(?:^|\s)(?:{words})$", "").str.strip_chars()
@@ -138,10 +146,8 @@ def name_variants(agents: pl.LazyFrame) -> pl.LazyFrame:
         .str.replace(_HONOUR_SUFFIX, "")
         .str.strip_chars()
     )
-    # The marker is read from the display name as a whole ("Pieter Brueghel the Younger (...)").
-    marker_text = _ascii_lower(name.str.replace_all(r"\(([^)]*)\)", " ${1}").str.extract(r"^([^,]*)", 1))
     return (
-        agents.select("agent_key", "source", "agent_type", generation=_generation(marker_text), form=forms)
+        agents.select("agent_key", "source", "agent_type", generation=_generation_of_name(name), form=forms)
         .explode("form", empty_as_null=False)
         .unnest("form")
         .with_columns(text=_loose(_without_generation(normalised)))
@@ -175,18 +181,18 @@ def _blocks(variants: pl.LazyFrame) -> pl.LazyFrame:
 def _candidates(variants: pl.LazyFrame) -> pl.LazyFrame:
     """Pairs of variants of two agents sharing a block (``agent_key`` before ``other_agent_key``);
     blocks larger than ``MAX_BLOCK`` agents are skipped."""
-    blocks = _blocks(variants.with_row_index("variant"))
-    sizes = blocks.group_by("block").agg(size=pl.col("agent_key").n_unique())
-    blocks = blocks.join(sizes.filter(pl.col("size") <= MAX_BLOCK), on="block", how="semi")
-    right = blocks.select(
-        "block",
-        other_variant="variant",
-        other_agent_key="agent_key",
-        other_words="words",
-        other_alias="alias",
-    )
+    side = ("agent_key", "words", "alias")
+    other = [f"other_{c}" for c in side]
+    # Each block's variants as lists, crossed with themselves by two explodes: the plan reads the
+    # variants once (the lake's sinks do not cache a subplan that a self-join would read twice).
     return (
-        blocks.join(right, on="block")
+        _blocks(variants)
+        .group_by("block")
+        .agg(*side)
+        .filter(pl.col("agent_key").list.n_unique() <= MAX_BLOCK)
+        .with_columns(pl.col(c).alias(o) for c, o in zip(side, other, strict=True))
+        .explode(*side, empty_as_null=False)
+        .explode(*other, empty_as_null=False)
         .filter(pl.col("agent_key") < pl.col("other_agent_key"))
         .select("agent_key", "other_agent_key", "block", "words", "other_words", "alias", "other_alias")
     )
@@ -295,22 +301,16 @@ def _years() -> tuple[pl.Expr, pl.Expr]:
 
 def _sole_candidates(pairs: pl.LazyFrame) -> pl.LazyFrame:
     """``pairs`` with ``sole``: each agent of the pair has no other standing candidate."""
-    ends = pl.concat(
-        [
-            pairs.filter("standing").select(key="agent_key"),
-            pairs.filter("standing").select(key="other_agent_key"),
-        ]
-    )
-    counts = ends.group_by("key").agg(standing_pairs=pl.len())
+    # Each pair once per end, so one window counts an agent's standing pairs on either side.
     return (
-        pairs.join(counts.rename({"key": "agent_key", "standing_pairs": "n"}), on="agent_key", how="left")
-        .join(
-            counts.rename({"key": "other_agent_key", "standing_pairs": "other_n"}),
-            on="other_agent_key",
-            how="left",
+        pairs.with_columns(__end=pl.concat_list("agent_key", "other_agent_key"))
+        .explode("__end", empty_as_null=False)
+        .with_columns(__standing_pairs=pl.col("standing").sum().over("__end"))
+        .group_by("agent_key", "other_agent_key")
+        .agg(
+            pl.all().exclude("__end", "__standing_pairs").first(),
+            sole=(pl.col("__standing_pairs") == 1).all(),
         )
-        .with_columns(sole=(pl.col("n") == 1) & (pl.col("other_n") == 1))
-        .drop("n", "other_n")
     )
 
 
@@ -442,10 +442,10 @@ def match_agents(agents: pl.LazyFrame) -> pl.LazyFrame:
     key they share), ``decision`` (merged, kept_apart) and ``reason`` (which rule decided, with
     the years compared). ``agents`` needs agent_key, source, name, sort_name, agent_type and the
     four year columns. Sorted by key."""
-    variants = name_variants(agents)
-    generations = variants.group_by("agent_key").agg(pl.col("generation").first())
-    pairs = _pair_names(_candidates(variants))
-    sides = _with_sides(pairs, agents.join(generations, on="agent_key", how="left"))
+    pairs = _pair_names(_candidates(name_variants(agents)))
+    sides = _with_sides(
+        pairs, agents.with_columns(generation=_generation_of_name(pl.col("name").fill_null("")))
+    )
     return (
         _decide(sides)
         .select(
