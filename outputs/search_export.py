@@ -4,10 +4,21 @@ Written by DuckDB from the analytics database the same step has just built (in s
 published with that database and the other exports (``outputs.assets``), only when all are complete.
 """
 
+import shutil
 from pathlib import Path
 
 import duckdb
 
+# Objects per COPY: DuckDB's nested aggregates and the sort hold a chunk's documents, so the
+# export's memory is bounded by the chunk, not the collection. Measured at 1M generated objects
+# (docs/performance.md): one COPY of all took 5.2 GB with DuckDB's default budget and failed
+# within 1 GB; chunks of 20,000 run within 256 MB, chunks of 50,000 within 512 MB.
+CHUNK_OBJECTS = 20_000
+# DuckDB's budget (its default is 80% of RAM): twice what a chunk was measured to need.
+MEMORY_LIMIT = "512MB"
+
+# One chunk's documents: the objects whose keys lie between $first and $last (inclusive), and
+# only their agents, places and images, so each chunk reads its own rows.
 DOCUMENTS_SQL = """
 SELECT
     o.*,
@@ -20,6 +31,7 @@ LEFT JOIN (
            list({'agent_key': a.agent_key, 'name': a.name, 'role': oa.role, 'nationality': a.nationality}
                 ORDER BY oa.role, a.agent_key) AS agents
     FROM object_agents AS oa JOIN agents AS a USING (agent_key)
+    WHERE oa.object_key BETWEEN $first AND $last
     GROUP BY oa.object_key
 ) AS ag USING (object_key)
 LEFT JOIN (
@@ -27,6 +39,7 @@ LEFT JOIN (
            list({'place_key': p.place_key, 'name': p.name, 'place_type': op.place_type,
                  'latitude': p.latitude, 'longitude': p.longitude} ORDER BY op.place_type, p.place_key) AS places
     FROM object_places AS op JOIN places AS p USING (place_key)
+    WHERE op.object_key BETWEEN $first AND $last
     GROUP BY op.object_key
 ) AS pl USING (object_key)
 LEFT JOIN (
@@ -34,14 +47,36 @@ LEFT JOIN (
            list({'image_key': image_key, 'url': url, 'is_primary': is_primary}
                 ORDER BY is_primary DESC, rank, image_key) AS images
     FROM images
+    WHERE object_key BETWEEN $first AND $last
     GROUP BY object_key
 ) AS im USING (object_key)
+WHERE o.object_key BETWEEN $first AND $last
 ORDER BY o.object_key
 """
 
+# The first and last key of each run of CHUNK_OBJECTS objects, in key order.
+CHUNKS_SQL = """
+SELECT min(object_key), max(object_key)
+FROM (SELECT object_key, (row_number() OVER (ORDER BY object_key) - 1) // $size AS chunk FROM objects)
+GROUP BY chunk
+ORDER BY chunk
+"""
 
-def write_search_export(database: Path, target: Path) -> int:
-    """Write ``target`` (NDJSON) from ``database``; returns the number of documents."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        con.execute(f"COPY ({DOCUMENTS_SQL}) TO ? (FORMAT json)", [str(target)])
+
+def write_search_export(database: Path, target: Path, *, chunk_objects: int = CHUNK_OBJECTS) -> int:
+    """Write ``target`` (NDJSON, objects in key order) from ``database``, ``chunk_objects`` objects
+    per query appended in key order; returns the number of documents."""
+    with duckdb.connect(str(database), read_only=True) as con, target.open("wb") as out:
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        chunks = con.execute(CHUNKS_SQL, {"size": chunk_objects}).fetchall()
+        part = target.with_name(f".{target.name}.chunk")
+        try:
+            for first, last in chunks:
+                con.execute(
+                    f"COPY ({DOCUMENTS_SQL}) TO '{part}' (FORMAT json)", {"first": first, "last": last}
+                )
+                with part.open("rb") as documents:
+                    shutil.copyfileobj(documents, out)
+        finally:
+            part.unlink(missing_ok=True)
         return con.sql("SELECT count(*) FROM objects").fetchall()[0][0]

@@ -13,6 +13,7 @@ Changes to ``PolarsParquetIOManager``:
   is not written again but put in place in one step (``shared.storage.promote``), so the lake
   never holds a table whose blocking check failed.
 - Writes and scans keep memory bounded whatever the table's size (``shared.lake``).
+- Inputs on object storage are scanned from a whole copy per process (``shared.storage.readable``).
 - LazyFrame outputs get the row count (from the Parquet footer, not by re-running the plan) and a
   deterministic head preview, the same metadata as every other asset (``shared.metadata``).
 """
@@ -29,7 +30,7 @@ from upath import UPath
 
 from shared.lake import bound_memory, sink_lake, write_lake
 from shared.metadata import table_metadata
-from shared.storage import check_writable, is_local, promote
+from shared.storage import check_writable, is_local, promote, readable
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class LakeIOManager(PolarsParquetIOManager):
     def scan_df_from_path(
         self, path: UPath, context: dg.InputContext, partition_key: str | None = None
     ) -> pl.LazyFrame:
-        return pl.scan_parquet(str(path))
+        return pl.scan_parquet(readable(path))
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
         if isinstance(obj, Staged):

@@ -17,8 +17,13 @@ is moved in. A lake table checked before the lake holds it is written beside its
 (``staging_path``) and put in place the same way (``promote``).
 
 No step relies on another step's local files: each step may run in its own process or container.
+A step's inputs on object storage are read from a whole copy downloaded once per process and
+version of the object (``readable``): a table that the steps scan many times is one GET, not a
+ranged request per row group and column each time.
 """
 
+import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -173,3 +178,42 @@ def local_copies(paths: Mapping[K, UPath]) -> Generator[dict[K, Path]]:
         yield copies
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+# Whole copies of lake objects this process has read (``readable``), by URL and version.
+_READ_CACHE: dict[tuple[str, str], Path] = {}
+
+
+def _version(info: Mapping[str, object]) -> str:
+    """What changes when an object is rewritten: its ETag (S3, Azure), generation (GCS) or time."""
+    for field in ("ETag", "etag", "generation", "LastModified", "last_modified", "mtime"):
+        if info.get(field) is not None:
+            return f"{info.get('size')}:{info[field]}"
+    return uuid.uuid4().hex  # unknown: never reuse a copy
+
+
+@functools.cache
+def _read_cache_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="lake-read-cache."))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def readable(path: UPath) -> str:
+    """Where to scan the lake table ``path`` from: the path itself on local disk; on object storage,
+    a whole copy downloaded into a folder of this process (removed at exit) the first time this
+    version of the object is read. Polars reads a URL in ranged requests, one per row group and
+    column; a table scanned by many assets cost the reshape 6x its local time that way at 1M
+    objects (docs/performance.md). The object's version is asked for at every call (one HEAD), so
+    a table rewritten since is downloaded again."""
+    if is_local(path):
+        return str(path)
+    url = str(path)
+    forget_listings(path)  # another process may have rewritten it
+    version = _version(path.fs.info(path.path))
+    copy = _READ_CACHE.get((url, version))
+    if copy is None:
+        copy = _read_cache_folder() / f"{len(_READ_CACHE)}-{path.name}"
+        path.fs.get_file(path.path, str(copy))
+        _READ_CACHE[(url, version)] = copy
+    return str(copy)

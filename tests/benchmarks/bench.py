@@ -73,9 +73,12 @@ RESHAPED = (
 
 
 def _scan(lake: "UPath", name: str):
+    # As the lake IO manager loads an input (from a whole copy when the lake is on object storage).
     import polars as pl
 
-    return pl.scan_parquet(str(lake / f"{name}.parquet"))
+    from shared.storage import readable
+
+    return pl.scan_parquet(readable(lake / f"{name}.parquet"))
 
 
 def _sink(lf, lake: "UPath", name: str) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from definitions import defs
 from outputs.database import connect_read_only
+from outputs.search_export import write_search_export
 from shared.schemas.output import TABLES
 from tests.conftest import OUTPUT_ASSETS
 
@@ -202,6 +203,19 @@ def test_search_export_has_one_document_per_object(nightly_run: Run) -> None:
     for object_key, count in images.head(200).iter_rows():
         assert len(by_key[object_key]["images"]) == count
     assert any(document["places"] for document in documents)
+
+
+def test_search_export_in_chunks_is_the_export_in_one(nightly_run: Run, tmp_path: Path) -> None:
+    """Chunks bound DuckDB's memory; they must not change a byte: every object once, in key order,
+    its nested lists only its own (a chunk's agents, places and images filtered by its keys)."""
+    data_dir, _ = nightly_run
+    whole, chunked = tmp_path / "whole.ndjson", tmp_path / "chunked.ndjson"
+    objects = write_search_export(data_dir / "analytics.duckdb", whole, chunk_objects=10**9)
+    assert write_search_export(data_dir / "analytics.duckdb", chunked, chunk_objects=7) == objects
+    assert chunked.read_bytes() == whole.read_bytes()
+    keys = [json.loads(line)["object_key"] for line in whole.read_text().splitlines()]
+    assert keys == sorted(_lake(data_dir, "objects")["object_key"].to_list())
+    assert not list(tmp_path.glob(".*"))  # no chunk file left behind
 
 
 def test_every_materialization_shows_rows_schema_preview_and_outputs_their_duration(

@@ -16,7 +16,7 @@ import s3fs
 
 from shared.lake import sink_lake
 from shared.resources import Lakehouse
-from shared.storage import StorageUnavailable, check_writable, storage_root
+from shared.storage import StorageUnavailable, check_writable, readable, storage_root
 from tests.conftest import run_nightly
 from tests.services import S3Server, enable_s3_auth, free_port, s3_server
 
@@ -106,7 +106,21 @@ def test_local_copies_are_downloaded_for_the_block_only(s3_data_dir: str) -> Non
     assert not copies["objects"].parent.exists()
 
 
+def test_a_lake_table_on_object_storage_is_read_from_one_copy_per_version(s3_data_dir: str) -> None:
+    path = Lakehouse(data_dir=s3_data_dir).table_path("objects")
+    sink_lake(pl.LazyFrame({"object_key": ["walters:7"]}), str(path))
+    first = readable(path)
+    assert readable(path) == first  # read again: the same copy, not a second download
+    assert pl.read_parquet(first)["object_key"].to_list() == ["walters:7"]
+    # Rewritten (by this process or another step's): the new version is downloaded.
+    sink_lake(pl.LazyFrame({"object_key": ["walters:7", "artic:11"]}), str(path))
+    second = readable(path)
+    assert second != first
+    assert pl.read_parquet(second)["object_key"].to_list() == ["walters:7", "artic:11"]
+
+
 def test_local_paths_are_read_in_place(tmp_path: Path) -> None:
+    assert readable(storage_root(str(tmp_path)) / "objects.parquet") == str(tmp_path / "objects.parquet")
     lakehouse = Lakehouse(data_dir=str(tmp_path))
     with lakehouse.local_copies({"objects": lakehouse.table_path("objects")}) as copies:
         assert copies["objects"] == tmp_path / "lake" / "objects.parquet"
