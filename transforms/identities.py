@@ -8,7 +8,8 @@ Three steps, each a pure function of LazyFrames:
    ", ..." dropped ("Henry Moore OM, CH", "Quodvultdeus, Bishop of Carthage"), a bracket read as a
    name of its own ("Canaletto (Giovanni Antonio Canal)", "Erté (Romain de Tirtoff)") for persons,
    a generation marker set apart ("the Elder", "Sr.", "I" are ``1``; "the Younger", "Jr.", "II" are
-   ``2``) and spelling loosened (doubled letters, "ph"/"f", "y"/"i", "ck"/"k").
+   ``2``), spelling loosened (doubled letters, "ph"/"f", "y"/"i", "ck"/"k") and a hyphenated
+   given name written last kept one word ("Ch'in Te-ying": ``_last_word_whole``).
 2. ``match_agents`` (the table ``agent_matches``): candidate pairs are any two agents, of the same
    museum or of two, sharing a blocking key (surname and first initial; or all the name's words, in any
    order), never all pairs; a block of more than ``MAX_BLOCK`` agents is too common a name to
@@ -122,6 +123,18 @@ def _loose(text: pl.Expr) -> pl.Expr:
     return text.str.replace_many([c * 2 for c in letters], list(letters))
 
 
+def _last_word_whole(text: pl.Expr) -> pl.Expr:
+    """``text`` with a hyphen before a lower-case letter in its last word dropped: a hyphenated
+    given name written last, family name first ("Ch'in Te-ying", "Kim Hong-do"), is one word, not a
+    middle name and a surname ("Ch'in Ying"). A hyphen before a capital still parts two words
+    ("al-Tabrizi", "Gaudier-Brzeska")."""
+    text = text.str.strip_chars()
+    return pl.concat_str(
+        text.str.extract(r"^(.*\s)\S+$", 1).fill_null(""),
+        text.str.extract(r"(\S+)$", 1).str.replace_all(r"-(\p{Ll})", "$1"),
+    )
+
+
 def name_variants(agents: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (agent_key, variant): ``words`` (List of the loosened, normalised words, in
     display order), ``generation`` (the agent's marker), ``alias`` (the variant came from a bracket).
@@ -141,7 +154,7 @@ def name_variants(agents: pl.LazyFrame) -> pl.LazyFrame:
         pl.struct(text=pl.when(is_person).then(name.str.extract(r"\(([^)]*)\)", 1)), alias=pl.lit(True)),
     )
     normalised = (
-        _ascii_lower(pl.col("text"))
+        _ascii_lower(_last_word_whole(pl.col("text")))
         .str.replace(_TITLES, "")
         .str.replace(_HONOUR_SUFFIX, "")
         .str.strip_chars()

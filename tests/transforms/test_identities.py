@@ -233,6 +233,20 @@ def test_a_fathers_name_after_a_patronymic_is_not_a_middle_name() -> None:
     )
 
 
+def test_a_hyphenated_given_name_written_last_is_one_word() -> None:
+    # Family name first: "Te-ying" is one given name, not a middle name "Te" and a surname "ying".
+    assert _decisions(_agent("walters:1", "Ch'in Ying"), _agent("walters:2", "Ch'in Te-ying")) == {}
+    assert _decision(_agent("walters:1", "Kim Hong-do", 1745), _agent("artic:1", "Kim Hongdo", 1745)) == (
+        "merged",
+        "names agree (same name); life years agree: years 1745-? and 1745-?",
+    )
+    # A hyphen before a capital still parts two words: "al-" is an article, and the words agree.
+    assert _decision(
+        _agent("walters:1", "Muhammad Kazim al-Isfahani", 1700),
+        _agent("artic:1", "Muhammad Kazim Isfahani", 1700),
+    )[0] == ("merged")
+
+
 @pytest.mark.parametrize(("a", "b"), [("Yokoya Somin V", "Yokoya Somin IV"), ("Goto Seijo", "Goto Seijo V")])
 def test_a_lineages_numbered_generations_are_kept_apart(a: str, b: str) -> None:
     assert _decision(_agent("walters:1", a), _agent("walters:2", b))[0] == "kept_apart"
