@@ -17,8 +17,10 @@ from harvest.raw import (
     HarvestConfig,
     failing_cleanly,
     harvest_metadata,
+    last_snapshot,
     origin_of,
     raw_asset,
+    refuse_shrink,
 )
 from harvest.walters import MUSEUM
 from harvest.walters.api import WaltersApi, walters_pages
@@ -76,21 +78,30 @@ def walters_objects_raw(
 def _export_asset(
     name: str, model: type[pa.DataFrameModel], description: str, rule: str
 ) -> dg.AssetsDefinition:
-    """Asset ``walters_<name>_raw``, the CSV export as received, checked against ``model`` (``rule``:
-    what the check asserts) before the lake holds it."""
+    """Asset ``walters_<name>_raw``, the CSV export as received with its ``origin``, checked against
+    ``model`` (``rule``: what the check asserts) before the lake holds it, and refused, like the
+    API's records, when it holds much less than the last good snapshot from the same place (a
+    truncated download, an emptied file): ``harvest.raw.refuse_shrink``, ``HarvestConfig``."""
+    asset = f"walters_{name}_raw"
 
     @checked_asset(
         stage="harvest",
         kinds=("python", "csv", "parquet"),
         model=model,
         checks=[model_check(model, description=rule)],
-        name=f"walters_{name}_raw",
+        name=asset,
         description=description,
+        config_schema=HarvestConfig.to_config_schema(),
     )
-    def _asset(walters_exports: WaltersExports) -> dg.Output[pl.DataFrame]:
+    def _asset(
+        context: dg.AssetExecutionContext, walters_exports: WaltersExports, lakehouse: Lakehouse
+    ) -> dg.Output[pl.DataFrame]:
+        origin = origin_of(walters_exports.location)
         with failing_cleanly():  # a 404 over HTTP is not retried by the step
-            frame = read_export(walters_exports.resolved, name)
-        return dg.Output(frame, metadata={"origin": origin_of(walters_exports.location)})
+            frame = read_export(walters_exports.resolved, name).with_columns(origin=pl.lit(origin))
+        config = HarvestConfig(**context.op_execution_context.op_config)
+        refuse_shrink(asset, last_snapshot(context, lakehouse, asset, origin=origin), frame.height, config)
+        return dg.Output(frame, metadata={"origin": origin})
 
     return _asset
 

@@ -11,7 +11,8 @@ import pytest
 
 from harvest.artic.harvest import artic_agents_raw, artic_artworks_raw
 from harvest.artic.replay import ArticReplay, load_artic_records
-from harvest.walters.harvest import walters_objects_raw
+from harvest.walters.exports import SHIPPED_EXPORTS, WaltersExports
+from harvest.walters.harvest import walters_creators_raw, walters_objects_raw
 from harvest.walters.replay import WaltersReplay, load_walters_objects
 from shared.redaction import public_url
 from tests.harvest.test_assets import (
@@ -67,6 +68,32 @@ def test_a_harvest_far_smaller_than_the_last_snapshot_fails_and_writes_nothing(
         accepted = materialize([walters_objects_raw], res, run_config=ACCEPT)
         assert accepted.success
         assert pl.read_parquet(snapshot).height == int(kept * 0.7)
+
+
+def test_a_csv_export_far_smaller_than_the_last_snapshot_fails_and_writes_nothing(tmp_path: Path) -> None:
+    creators = pl.read_csv(SHIPPED_EXPORTS / "creators.csv.gz", infer_schema=False)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    res = resources(tmp_path / "data", walters_exports=WaltersExports(location=str(exports)))
+    snapshot = tmp_path / "data" / "lake" / "walters_creators_raw.parquet"
+    creators.write_csv(exports / "creators.csv")
+    assert materialize([walters_creators_raw], res).success
+    before = _digest(snapshot)
+
+    # A download cut off after a third of the rows.
+    truncated = creators.height // 3
+    creators.head(truncated).write_csv(exports / "creators.csv")
+    shrunk = materialize([walters_creators_raw], res)
+    assert not shrunk.success
+    text = failure_text(shrunk)
+    for named in ("walters_creators_raw", f"{truncated:,} records", f"{creators.height:,}", "accept_shrink"):
+        assert named in text, text
+    assert _digest(snapshot) == before
+
+    accept = {"ops": {"walters_creators_raw": {"config": {"accept_shrink": True}}}}
+    assert materialize([walters_creators_raw], res, run_config=accept).success
+    assert pl.read_parquet(snapshot)["origin"].unique().to_list() == [str(exports)]
+    assert pl.read_parquet(snapshot).height == truncated
 
 
 def test_a_snapshot_from_another_origin_is_neither_kept_nor_compared(
