@@ -135,9 +135,8 @@ class PageStream:
             self._pages += 1
             self.config = page.config or self.config
             for record in page.records:
-                value = record.get(
-                    self.key
-                )  # a missing or malformed key is named later (harvest.raw.check_keys)
+                # A missing or malformed key is named later (harvest.raw.check_keys).
+                value = record.get(self.key)
                 self._seen.add(value if isinstance(value, int | str | None) else repr(value))
             batch.extend(page.records)
             numbers.extend([page.number] * len(page.records))

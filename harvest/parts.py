@@ -23,6 +23,7 @@ import shutil
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import dagster as dg
@@ -152,7 +153,7 @@ def settle_parts(
         copies = pl.concat([pl.scan_parquet(file).filter(wanted).collect() for file in parts.files])
         kept, counts = choose_copies(copies, key=key, version=version)
         keys = keys.filter(~pl.col(key).is_in(repeated.implode()) | pl.col(ROW).is_in(kept[ROW].implode()))
-    starts = [sum(parts.rows[:i]) for i in range(len(parts.rows) + 1)]
+    starts = [0, *accumulate(parts.rows)]
     ordered = keys.sort(key, ROW, nulls_last=True)
     runs = []
     for first in range(0, max(ordered.height, 1), SORTED_ROWS):
@@ -214,8 +215,7 @@ def harvest_snapshot(
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
     """The ``batches`` of (records, pages) as ``table``'s new snapshot: written as parts, settled
     (each key once, in key order), refused if it shrank, given the last snapshot's
-    ``harvested_at`` where a record is unchanged, written beside the lake's file and checked there
-    against the raw model and, through the clean function, the record-level rules. ``metadata``:
+    ``harvested_at`` where a record is unchanged, and checked (``checked_snapshot``). ``metadata``:
     the harvest's own (read once the batches are drained), before the snapshot's."""
     asset, key = table.asset, table.key
     with staging_folder(lakehouse.table_path(asset)) as folder:
@@ -232,24 +232,47 @@ def harvest_snapshot(
         )
         received, duplicates = settle_parts(parts, folder, key=key)
         previous = last_snapshot(context, lakehouse, asset, origin=origin)
-        refuse_shrink(asset, previous, received.select(pl.len()).collect().item(), config)
-        with staged_raw(lakehouse, asset, keep_harvested_at(previous, received, key=key)) as staged:
-            frame = pl.scan_parquet(str(staged))
-            snapshot = {
-                "records": dg.MetadataValue.int(frame.select(pl.len()).collect().item()),
+        records = received.select(pl.len()).collect().item()
+        refuse_shrink(asset, previous, records, config)
+        yield from checked_snapshot(
+            lakehouse,
+            table,
+            keep_harvested_at(previous, received, key=key),
+            previous,
+            harvested_at=harvested_at,
+            new_fields=parts.new_fields,
+            metadata={
+                **metadata(),
+                "records": dg.MetadataValue.int(records),
                 **duplicates,
-                **unreadable_by_field(frame),
-                **snapshot_changes(previous, frame, key=key),
-            }
-            issues = issue_rows(
+                **unreadable_by_field(received),
+            },
+        )
+
+
+def checked_snapshot(
+    lakehouse: Lakehouse,
+    table: RawTable,
+    snapshot: pl.LazyFrame,
+    previous: pl.LazyFrame | None,
+    *,
+    harvested_at: dt.datetime,
+    new_fields: list[str],
+    metadata: Mapping[str, object],
+) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    """``snapshot`` as ``table``'s next one: written beside the lake's file and checked there
+    (``checked_raw``) against the raw model and, through the clean function, the record-level
+    rules; its metadata ``metadata`` and what changed since ``previous``. Every harvest ends here."""
+    with staged_raw(lakehouse, table.asset, snapshot) as staged:
+        frame = pl.scan_parquet(str(staged))
+        yield from checked_raw(
+            table.asset,
+            staged,
+            table.model,
+            key=table.key,
+            new_fields=new_fields,
+            metadata={**metadata, **snapshot_changes(previous, frame, key=table.key)},
+            record_issues=issue_rows(
                 table.clean(frame, latest_year=harvested_at.year), key=table.record_key, number=table.number
-            )
-            yield from checked_raw(
-                asset,
-                staged,
-                table.model,
-                key=key,
-                new_fields=parts.new_fields,
-                metadata={**metadata(), **snapshot},
-                record_issues=issues,
-            )
+            ),
+        )

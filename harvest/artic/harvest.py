@@ -27,10 +27,17 @@ from harvest.artic.schemas import (
     ArticArtworksRaw,
 )
 from harvest.pagination import PageStream
-from harvest.parts import BATCH_RECORDS, Parts, settle_parts, staging_folder, write_parts
+from harvest.parts import (
+    BATCH_RECORDS,
+    Parts,
+    RawTable,
+    checked_snapshot,
+    settle_parts,
+    staging_folder,
+    write_parts,
+)
 from harvest.raw import (
     HarvestConfig,
-    checked_raw,
     failing_cleanly,
     harvest_metadata,
     keep_harvested_at,
@@ -38,11 +45,8 @@ from harvest.raw import (
     origin_of,
     raw_asset,
     refuse_shrink,
-    snapshot_changes,
-    staged_raw,
 )
 from harvest.received import unreadable_by_field
-from shared.issues import issue_rows
 from shared.museum import Clean
 from shared.resources import Lakehouse
 
@@ -87,27 +91,26 @@ def _merge(previous: pl.LazyFrame | None, fresh: pl.LazyFrame) -> pl.LazyFrame:
 
 def _harvest_parts(
     artic_api: ArticApi,
-    name: str,
+    table: RawTable,
     resource: str,
     fields: tuple[str, ...],
-    schema: pl.Schema,
     folder: UPath,
     *,
     since: str | None,
+    origin: str,
     harvested_at: dt.datetime,
 ) -> tuple[PageStream, Parts]:
-    """The ``resource``'s records updated since ``since`` (None: all), written as parts into
-    ``folder`` (``harvest.parts``); the pages, for their stats and the ``config`` block."""
-    origin = origin_of(artic_api.base_url)
+    """The ``resource``'s records updated since ``since`` (None: all), written as ``table``'s parts
+    into ``folder`` (``harvest.parts``); the pages, for their stats and the ``config`` block."""
     with failing_cleanly(), artic_api.harvester() as http:
         pages = PageStream(http, artic_pages(http, resource, fields, updated_since=since), key="id")
         parts = write_parts(
-            name,
+            table.asset,
             pages.batches(BATCH_RECORDS),
             folder,
-            schema,
+            table.schema,
             key="id",
-            source="artic",
+            source=table.source,
             harvested_at=harvested_at,
             origin=origin,
         )
@@ -153,6 +156,7 @@ def _artic_asset(
     number: str | None = None,
 ) -> dg.AssetsDefinition:
     name = f"artic_{resource}_raw"
+    table = RawTable(name, "artic", schema, model, clean, record_key=key, number=number)
 
     @raw_asset(name, model, description=_DESCRIPTION.format(resource=resource))
     def _asset(
@@ -166,7 +170,14 @@ def _artic_asset(
         last, previous, since = _snapshots(context, lakehouse, name, origin, config)
         with staging_folder(lakehouse.table_path(name)) as folder:
             pages, parts = _harvest_parts(
-                artic_api, name, resource, fields, schema, folder, since=since, harvested_at=harvested_at
+                artic_api,
+                table,
+                resource,
+                fields,
+                folder,
+                since=since,
+                origin=origin,
+                harvested_at=harvested_at,
             )
             # A record changed during the harvest comes again after the cursor: the newer copy is kept.
             fresh, duplicates = settle_parts(parts, folder, key="id", version="updated_at")
@@ -174,25 +185,19 @@ def _artic_asset(
                 fresh = fresh.with_columns(iiif_url=pl.lit(pages.config["iiif_url"]))
             merged = keep_harvested_at(last, _merge(previous, fresh), key="id")
             refuse_shrink(name, last, merged.select(pl.len()).collect().item(), config)
-            with staged_raw(lakehouse, name, merged) as staged:
-                frame = pl.scan_parquet(str(staged))
-                metadata = {
+            yield from checked_snapshot(
+                lakehouse,
+                table,
+                merged,
+                last,
+                harvested_at=harvested_at,
+                new_fields=parts.new_fields,
+                metadata={
                     **_harvest_metadata(pages, origin, since),
                     **duplicates,
                     **unreadable_by_field(fresh),
-                    **snapshot_changes(last, frame, key="id"),
-                }
-                yield from checked_raw(
-                    name,
-                    staged,
-                    model,
-                    key="id",
-                    new_fields=parts.new_fields,
-                    metadata=metadata,
-                    record_issues=issue_rows(
-                        clean(frame, latest_year=harvested_at.year), key=key, number=number
-                    ),
-                )
+                },
+            )
 
     return _asset
 
