@@ -8,7 +8,9 @@ parts are encoded once in Python. Everything is an expression: it streams, batch
 """
 
 import json
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 
 import polars as pl
 
@@ -78,3 +80,18 @@ def sink_documents(documents: pl.LazyFrame, path: str) -> None:
     documents.select(column).sink_csv(
         path, include_header=False, quote_style="never", line_terminator="\n", engine="streaming"
     )
+
+
+def write_in_parts(target: Path, parts: Iterable[Callable[[Path], object]]) -> None:
+    """``target`` as what each of ``parts`` writes, in order: each writes its NDJSON to one hidden
+    file beside ``target``, appended to it and then overwritten by the next; the file is removed at
+    the end. An export written a query at a time holds one query's rows, not the collection's."""
+    part = target.with_name(f".{target.name}.part")
+    try:
+        with target.open("wb") as out:
+            for write in parts:
+                write(part)
+                with part.open("rb") as written:
+                    shutil.copyfileobj(written, out)
+    finally:
+        part.unlink(missing_ok=True)

@@ -4,10 +4,12 @@ Written by DuckDB from the analytics database the same step has just built (in s
 published with that database and the other exports (``outputs.assets``), only when all are complete.
 """
 
-import shutil
+from functools import partial
 from pathlib import Path
 
 import duckdb
+
+from outputs.json_text import write_in_parts
 
 # Objects per COPY: DuckDB's nested aggregates and the sort hold a chunk's documents, so the
 # export's memory is bounded by the chunk, not the collection. Measured at 1M generated objects
@@ -66,17 +68,12 @@ ORDER BY chunk
 def write_search_export(database: Path, target: Path, *, chunk_objects: int = CHUNK_OBJECTS) -> int:
     """Write ``target`` (NDJSON, objects in key order) from ``database``, ``chunk_objects`` objects
     per query appended in key order; returns the number of documents."""
-    with duckdb.connect(str(database), read_only=True) as con, target.open("wb") as out:
+    with duckdb.connect(str(database), read_only=True) as con:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         chunks = con.execute(CHUNKS_SQL, {"size": chunk_objects}).fetchall()
-        part = target.with_name(f".{target.name}.chunk")
-        try:
-            for first, last in chunks:
-                con.execute(
-                    f"COPY ({DOCUMENTS_SQL}) TO '{part}' (FORMAT json)", {"first": first, "last": last}
-                )
-                with part.open("rb") as documents:
-                    shutil.copyfileobj(documents, out)
-        finally:
-            part.unlink(missing_ok=True)
+
+        def write_chunk(first: str, last: str, part: Path) -> None:
+            con.execute(f"COPY ({DOCUMENTS_SQL}) TO '{part}' (FORMAT json)", {"first": first, "last": last})
+
+        write_in_parts(target, (partial(write_chunk, first, last) for first, last in chunks))
         return con.sql("SELECT count(*) FROM objects").fetchall()[0][0]
