@@ -89,14 +89,19 @@ def _plain(name: pl.Expr) -> pl.Expr:
     return name.str.replace_all(r"\(\s*\??\s*\)", "").str.strip_chars(" ?").str.to_lowercase()
 
 
+_YEAR_COLUMNS = ("birth_year", "death_year", "active_start_year", "active_end_year")
+
+
+def _has_years() -> pl.Expr:
+    """The record gives a life or active year."""
+    return pl.any_horizontal(pl.col(_YEAR_COLUMNS).is_not_null())
+
+
 def _name_only() -> pl.Expr:
     """A record with a name only: no life years, gender or nationality, and no sort name in
     "Surname, Forenames" order."""
-    years = pl.any_horizontal(
-        pl.col("birth_year", "death_year", "active_start_year", "active_end_year").is_not_null()
-    )
     sorted_as_person = pl.col("sort_name").fill_null("").str.contains(r"^[^,()&]+,\s*\S")
-    return ~years & pl.col("gender").is_null() & pl.col("nationality").is_null() & ~sorted_as_person
+    return ~_has_years() & pl.col("gender").is_null() & pl.col("nationality").is_null() & ~sorted_as_person
 
 
 def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> pl.LazyFrame:
@@ -105,13 +110,12 @@ def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> 
     where a rule had to guess. ``vocabulary`` (a column ``nationality``) holds the nationalities the
     museum writes; by default those of ``lf`` itself."""
     have = lf.collect_schema()
-    year_columns = ("birth_year", "death_year", "active_start_year", "active_end_year")
     optional: dict[str, type[pl.DataType]] = {
         "sort_name": pl.String,
         "nationality": pl.String,
         "gender": pl.String,
     }
-    optional |= dict.fromkeys(year_columns, pl.Int32)
+    optional |= dict.fromkeys(_YEAR_COLUMNS, pl.Int32)
     added = [c for c in optional if c not in have]
     lf = lf.with_columns(pl.lit(None, optional[c]).alias(c) for c in added)
     words = (vocabulary if vocabulary is not None else lf).select(__nationality=_plain(pl.col("nationality")))
@@ -120,9 +124,6 @@ def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> 
         words, on="__nationality", how="left", maintain_order="left"
     )
     name = pl.col("name").fill_null("")
-    years = pl.any_horizontal(
-        pl.col("birth_year", "death_year", "active_start_year", "active_end_year").is_not_null()
-    )
     name_only = _name_only()
     plain_name = name.str.replace_all(r"\(\s*\??\s*\)", "").str.strip_chars(" ?")
     notname = name.str.contains(_NOTNAME) & ~name.str.contains(_WITH_HELPERS)
@@ -131,7 +132,7 @@ def type_agents(lf: pl.LazyFrame, *, vocabulary: pl.LazyFrame | None = None) -> 
         (name.str.contains(_SCHOOL), CULTURE, False),
         (notname, PERSON, False),
         (name.str.contains(_GROUP) | name.str.contains(_MEMBERS), GROUP, False),
-        (pl.col("__in_vocabulary").fill_null(False) & ~years, CULTURE, False),
+        (pl.col("__in_vocabulary").fill_null(False) & ~_has_years(), CULTURE, False),
         (name_only & plain_name.str.contains(_DEMONYM), CULTURE, True),
         (name.str.contains(_DUO) & ~name.str.contains(_KIN), GROUP, True),
         (name.str.contains(_GUESSED_GROUP), GROUP, True),

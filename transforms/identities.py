@@ -160,14 +160,14 @@ def name_variants(agents: pl.LazyFrame) -> pl.LazyFrame:
         .str.strip_chars()
     )
     return (
-        agents.select("agent_key", "source", "agent_type", generation=_generation_of_name(name), form=forms)
+        agents.select("agent_key", generation=_generation_of_name(name), form=forms)
         .explode("form", empty_as_null=False)
         .unnest("form")
         .with_columns(text=_loose(_without_generation(normalised)))
         .with_columns(words=pl.col("text").str.split(" ").list.eval(pl.element().filter(pl.element() != "")))
         .filter(pl.col("words").list.len() > 0)
         .unique(["agent_key", "text"], keep="first", maintain_order=True)
-        .select("agent_key", "source", "agent_type", "generation", "alias", "words")
+        .select("agent_key", "generation", "alias", "words")
     )
 
 
