@@ -27,13 +27,13 @@ def json_response(status: int, body: object) -> httpx.Response:
     return httpx.Response(status, headers=JSON_HEADERS, content=json.dumps(body, ensure_ascii=False).encode())
 
 
-def _nested(path: str, value: object) -> Record:
-    """``{"a": {"b": value}}`` for the dotted path ``a.b``."""
-    names = path.split(".")
-    body: Record = {names[-1]: value}
-    for name in reversed(names[:-1]):
-        body = {name: body}
-    return body
+def _put(body: Record, path: str, value: object) -> None:
+    """Set the dotted ``path`` of ``body`` (``a.b``: ``body["a"]["b"]``), making the objects on the
+    way, so two paths under one object ("meta.items", "meta.next") share it."""
+    *parents, last = path.split(".")
+    for name in parents:
+        body = body.setdefault(name, {})
+    body[last] = value
 
 
 class PagedReplay:
@@ -63,7 +63,8 @@ class PagedReplay:
                 400, {"error": f"{paging.page} starts at {paging.first}, {paging.size} at 1"}
             )
         start = (page - paging.first) * size
-        body = _nested(paging.records, records[start : start + size])
+        body: Record = {}
+        _put(body, paging.records, records[start : start + size])
         if paging.more:
-            body = {**body, **_nested(paging.more, start + size < len(records))}
+            _put(body, paging.more, start + size < len(records))
         return json_response(200, body)

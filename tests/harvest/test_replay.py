@@ -18,6 +18,8 @@ from harvest.artic.replay import (
 )
 from harvest.artic.schemas import ARTIC_AGENT_FIELDS
 from harvest.http import HttpConfig, HttpHarvester
+from harvest.pagination import PageNumbers
+from harvest.replay import PagedReplay
 from harvest.walters.api import harvest_walters
 from harvest.walters.replay import (
     WALTERS_REPLAY_URL,
@@ -172,3 +174,12 @@ def test_the_replays_answer_alike_in_process_and_over_a_socket() -> None:
             over_socket = harvest_artic(http, "agents", ARTIC_AGENT_FIELDS)
     assert in_process.records == over_socket.records
     assert [record["id"] for record in over_socket.records] == [record["id"] for record in agents]
+
+
+def test_a_paged_replay_nests_records_and_more_under_one_object() -> None:
+    paging = PageNumbers("/items", records="result.items", more="result.more")
+    replay = PagedReplay([(paging, [{"id": 1}, {"id": 2}, {"id": 3}])])
+    first = replay(httpx.Request("GET", "http://museum.replay/items?page=1&limit=2")).json()
+    last = replay(httpx.Request("GET", "http://museum.replay/items?page=2&limit=2")).json()
+    assert first == {"result": {"items": [{"id": 1}, {"id": 2}], "more": True}}
+    assert last == {"result": {"items": [{"id": 3}], "more": False}}
