@@ -42,7 +42,8 @@ def write_checked(
     results = []
     with timed(metadata):
         write(target)
-        for check_name, (passed, details) in checks.check_written(target, export_checks).items():
+        written = checks.read_written(target, export_checks)
+        for check_name, (passed, details) in written.results.items():
             results.append(
                 dg.AssetCheckResult(
                     asset_key=asset,
@@ -54,7 +55,7 @@ def write_checked(
             )
     if not all(result.passed for result in results):
         return metadata, results
-    by_source = checks.counts_by_source(target)
+    by_source = written.by_source
     metadata["preview"] = dg.MetadataValue.md(checks.preview(target))
     metadata["dagster/row_count"] = dg.MetadataValue.int(int(by_source["documents"].sum()))
     metadata["documents_by_source"] = dg.MetadataValue.md(markdown_table(by_source))

@@ -5,7 +5,8 @@ reader into the fields they name (``Check.fields``, a schema of the parts each r
 parts are skipped, and key order does not matter), a batch of lines at a time, in two steps so that
 an export of any size is read in bounded memory: ``find`` maps a batch to the few rows the rule
 needs (the documents that break it, the ids it saw), ``judge`` turns all of them into
-``(passed, metadata)``. Documents are named by their ``line`` in the file and their ``id``.
+``(passed, metadata)``. Documents are named by their ``line`` in the file and their ``id``. The same
+read counts the documents by source, for the export's metadata (``read_written``).
 
 A line that is not a JSON document, or whose checked fields do not have their types (a width of
 10.5 where a canvas needs an integer), fails ``documents_read``, naming the line and what is wrong.
@@ -23,7 +24,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -209,13 +210,7 @@ rights_uris = Check(
 
 def counts_by_source(path: Path | str, *, batch: int = BATCH_DOCUMENTS) -> pl.DataFrame:
     """Documents per source of the export ``path`` (from each document's id): ``source``, ``documents``."""
-    counts = [
-        documents.group_by(source=pl.col("id").str.extract(_SOURCE, 1)).agg(documents=pl.len())
-        for documents in read_documents(path, batch=batch)
-    ]
-    if not counts:
-        return pl.DataFrame(schema={"source": pl.String, "documents": pl.UInt32})
-    return pl.concat(counts).group_by("source").agg(pl.col("documents").sum()).sort("source")
+    return read_written(path, {}, batch=batch).by_source
 
 
 def preview(path: Path | str) -> str:
@@ -245,18 +240,38 @@ MANIFEST_CHECKS: dict[str, Check] = {
 }
 
 
+class Written(NamedTuple):
+    """What one read of a written export found: each check's ``(passed, metadata)`` by name, and
+    the documents per source (``source``, ``documents``)."""
+
+    results: dict[str, tuple[bool, dict[str, Any]]]
+    by_source: pl.DataFrame
+
+
+def read_written(path: Path | str, checks: Mapping[str, Check], *, batch: int = BATCH_DOCUMENTS) -> Written:
+    """Run ``checks`` on the written export ``path`` and count its documents by source, in one
+    read of it, ``batch`` documents at a time (an export of 1M objects is gigabytes of text)."""
+    fields = schema(checks)
+    found: dict[str, list[pl.DataFrame]] = {name: [] for name in checks}
+    counts = []
+    for documents in read_documents(path, fields, batch=batch):
+        for name, check in checks.items():
+            found[name].append(check.find(documents.lazy()).collect())
+        counts.append(documents.group_by(source=pl.col("id").str.extract(_SOURCE, 1)).agg(documents=pl.len()))
+    empty = _batch([], fields, first_line=1).lazy()
+    results = {
+        name: check.judge(pl.concat(found[name]) if found[name] else check.find(empty).collect())
+        for name, check in checks.items()
+    }
+    if not counts:
+        return Written(results, pl.DataFrame(schema={"source": pl.String, "documents": pl.UInt32}))
+    by_source = pl.concat(counts).group_by("source").agg(pl.col("documents").sum()).sort("source")
+    return Written(results, by_source)
+
+
 def check_written(
     path: Path | str, checks: dict[str, Check], *, batch: int = BATCH_DOCUMENTS
 ) -> dict[str, tuple[bool, dict[str, Any]]]:
     """Run ``checks`` on the written export ``path``, ``batch`` documents at a time: each check's
     ``(passed, metadata)`` by name."""
-    fields = schema(checks)
-    found: dict[str, list[pl.DataFrame]] = {name: [] for name in checks}
-    for documents in read_documents(path, fields, batch=batch):
-        for name, check in checks.items():
-            found[name].append(check.find(documents.lazy()).collect())
-    empty = _batch([], fields, first_line=1).lazy()
-    return {
-        name: check.judge(pl.concat(found[name]) if found[name] else check.find(empty).collect())
-        for name, check in checks.items()
-    }
+    return read_written(path, checks, batch=batch).results
