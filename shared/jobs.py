@@ -27,6 +27,24 @@ IN_PROGRESS = [
 
 NIGHTLY = "nightly"
 
+# What a step's process imports before its work, imported once by the server that forks the steps
+# (a module missing from an install is skipped): the definitions (Dagster, Polars, DuckDB), the
+# instance's storage, which a step opens first (SQLAlchemy and Alembic; SQLite or PostgreSQL), and
+# the Pandera checks' backends, which Pandera imports at the first validation.
+STEP_IMPORTS = [
+    "definitions",
+    "dagster._core.storage.sqlite_storage",
+    "dagster_postgres",
+    "pandera.backends.polars.builtin_checks",
+]
+# The run config for a process per step (docs/deploy.md): each step's process is forked from that
+# server instead of importing everything afresh (docs/performance.md, "A process per step").
+A_PROCESS_PER_STEP = {
+    "execution": {
+        "config": {"multiprocess": {"start_method": {"forkserver": {"preload_modules": STEP_IMPORTS}}}}
+    }
+}
+
 
 def nightly_job(origins: Mapping[str, str]) -> "AssetJob":
     """The whole pipeline. Every run carries, as tags, the museums it harvests and where each
@@ -38,7 +56,7 @@ def nightly_job(origins: Mapping[str, str]) -> "AssetJob":
         op_retry_policy=STEP_RETRY_POLICY,
         executor_def=dg.multi_or_in_process_executor,
         # In one process by default: for a collection of this size, a process per step costs more
-        # start-up than it gains. Launch with `execution: {config: {multiprocess: {}}}` to fan out.
+        # start-up than it gains. Launch with A_PROCESS_PER_STEP as run config to fan out.
         config={"execution": {"config": {"in_process": {}}}},
         tags={
             "dagster/concurrency_key": NIGHTLY,

@@ -22,8 +22,8 @@ version of the object (``readable``): a table that the steps scan many times is 
 ranged request per row group and column each time.
 """
 
-import atexit
 import functools
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -195,8 +195,22 @@ def _version(info: Mapping[str, object]) -> str:
 @functools.cache
 def _read_cache_folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="lake-read-cache."))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # Removed at exit also by a process that multiprocessing forked (a step under the forkserver,
+    # shared.jobs.A_PROCESS_PER_STEP): such a process ends in os._exit, which runs no atexit
+    # function, but runs multiprocessing's finalizers; in any other process they run at exit.
+    multiprocessing.util.Finalize(
+        None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=0
+    )
     return folder
+
+
+def _forget_read_cache() -> None:
+    """In a forked child: its copies and folder are its own, not its parent's."""
+    _READ_CACHE.clear()
+    _read_cache_folder.cache_clear()
+
+
+os.register_at_fork(after_in_child=_forget_read_cache)
 
 
 def readable(path: UPath) -> str:

@@ -419,17 +419,20 @@ def tree_rss(process: "psutil.Process") -> int:
 SAMPLE_S = 0.1  # how often the nightly's process tree is sampled
 
 
-def launch_nightly(env: dict[str, str], log: Path) -> tuple[float, list[tuple[float, int]]]:
-    """`uv run dg launch --job nightly` as a user runs it: its wall time and the RSS of its process
-    tree, sampled every ``SAMPLE_S`` as (clock time, bytes). Its log goes to ``log``; a failed run
-    stops here."""
+def launch_nightly(
+    env: dict[str, str], log: Path, run_config: dict[str, Any] | None
+) -> tuple[float, list[tuple[float, int]]]:
+    """`uv run dg launch --job nightly` as a user runs it (with ``run_config``, if any): its wall
+    time and the RSS of its process tree, sampled every ``SAMPLE_S`` as (clock time, bytes). Its log
+    goes to ``log``; a failed run stops here."""
     import psutil
 
+    command = ["uv", "run", "dg", "launch", "--job", "nightly"]
+    if run_config is not None:
+        command += ["--config-json", json.dumps(run_config)]
     start, samples = time.perf_counter(), []
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            ["uv", "run", "dg", "launch", "--job", "nightly"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
         process = psutil.Process(proc.pid)
         while proc.poll() is None:
             samples.append((time.time(), tree_rss(process)))
@@ -466,16 +469,20 @@ def step_figures(dagster_home: Path, samples: list[tuple[float, int]]) -> dict[s
     return figures
 
 
-def nightly_run(objects: int, seed: int, cache: Path) -> dict[str, Any]:
-    """The ``nightly`` job launched over ``objects`` generated Walters objects served on loopback;
+def nightly_run(objects: int, seed: int, cache: Path, *, multiprocess: bool) -> dict[str, Any]:
+    """The ``nightly`` job launched over ``objects`` generated Walters objects served on loopback
+    (in one process, or with ``multiprocess`` a process per step as docs/deploy.md launches it);
     its wall time, peak RSS, step times and ratio to the floors measured on what it wrote."""
     import polars as pl
+
+    from shared.jobs import A_PROCESS_PER_STEP
 
     with tempfile.TemporaryDirectory(prefix="bench-nightly-", dir=cache) as name:
         tmp = Path(name)
         with walters_api(objects, seed) as url:
             env = nightly_env(tmp, url)
-            wall, samples = launch_nightly(env, tmp / "nightly.log")
+            run_config = A_PROCESS_PER_STEP if multiprocess else None
+            wall, samples = launch_nightly(env, tmp / "nightly.log", run_config)
         lake = tmp / "data" / "lake"
         raw_rows = pl.scan_parquet(lake / "walters_objects_raw.parquet").select(pl.len()).collect().item()
         if raw_rows != objects:
@@ -485,6 +492,7 @@ def nightly_run(objects: int, seed: int, cache: Path) -> dict[str, Any]:
     floor_total = sum(f["wall_s"] for f in floors.values())
     return {
         "objects": objects,
+        "executor": "multiprocess" if multiprocess else "in_process",
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(max(rss for _, rss in samples) / 2**20, 1),
         "floor_wall_s": round(floor_total, 3),
@@ -498,7 +506,7 @@ def nightly_run(objects: int, seed: int, cache: Path) -> dict[str, Any]:
 
 def print_nightly(nightly: dict[str, Any]) -> None:
     print(
-        f"nightly over {nightly['objects']:,} objects: {nightly['wall_s']} s, peak RSS {nightly['peak_rss_mb']} MB "
+        f"nightly over {nightly['objects']:,} objects ({nightly['executor']}): {nightly['wall_s']} s, peak RSS {nightly['peak_rss_mb']} MB "
         f"(process tree), {nightly['floor_ratio']}x its floors ({nightly['floor_wall_s']} s)"
     )
     for step, figures in list(nightly["steps"].items())[:12]:
@@ -520,6 +528,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--nightly", action="store_true", help="also launch the nightly job over N objects served on loopback"
+    )
+    parser.add_argument(
+        "--multiprocess", action="store_true", help="with --nightly: a process per step (docs/deploy.md)"
     )
     parser.add_argument(
         "--s3", action="store_true", help="also run the stages with the lake on a loopback S3 server"
@@ -591,7 +602,11 @@ def main() -> None:
         s3_total = round(sum(s["wall_s"] for s in on_s3.values()), 3)
         s3_ratio = round(s3_total / total, 3)
         result["s3"] = {"stages": on_s3, "wall_s": s3_total, "ratio_to_local": s3_ratio}
-    nightly = nightly_run(args.objects, args.seed, args.cache) if args.nightly else None
+    nightly = (
+        nightly_run(args.objects, args.seed, args.cache, multiprocess=args.multiprocess)
+        if args.nightly
+        else None
+    )
     if nightly is not None:
         result["nightly"] = nightly
     print(f"{'stage':<13} {'wall s':>8} {'peak MB':>9} {'rows/s':>10} {'x floor':>8}")

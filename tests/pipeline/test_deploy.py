@@ -15,13 +15,13 @@ import duckdb
 import psycopg2
 import pytest
 
+from shared.jobs import A_PROCESS_PER_STEP
 from shared.schemas.output import TABLES
 from tests.conftest import REPO, launch_nightly, offline_env
 from tests.services import PostgresServer, S3Server
 
 pytestmark = pytest.mark.slow
 
-MULTIPROCESS = {"execution": {"config": {"multiprocess": {}}}}
 # Two runs harvest at different instants today; the column is excluded until runs are reproducible.
 DIFFERS_BETWEEN_RUNS = "harvested_at"
 
@@ -55,7 +55,7 @@ def test_nightly_on_object_storage_postgres_and_a_process_per_step(
         TMPDIR=str(scratch),  # every temporary file of the run lands here, to be searched below
     )
 
-    done = launch_nightly(env, "--config-json", json.dumps(MULTIPROCESS), timeout=1800)
+    done = launch_nightly(env, "--config-json", json.dumps(A_PROCESS_PER_STEP), timeout=1800)
     assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
 
     # Nothing of the lake stayed on local disk: no Parquet in the instance's folder or the scratch.

@@ -1,6 +1,7 @@
 """DATA_DIR on object storage: the lake, published files and the preflight, against a real S3 server
 (moto on 127.0.0.1, started by the fixtures)."""
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -117,6 +118,33 @@ def test_a_lake_table_on_object_storage_is_read_from_one_copy_per_version(s3_dat
     second = readable(path)
     assert second != first
     assert pl.read_parquet(second)["object_key"].to_list() == ["walters:7", "artic:11"]
+
+
+def _read_in_a_step(data_dir: str, env: dict[str, str], folders: "multiprocessing.Queue[str]") -> None:
+    os.environ.update(env)  # the forkserver may have started before the S3 server's variables were set
+    s3fs.S3FileSystem.clear_instance_cache()
+    copy = Path(readable(Lakehouse(data_dir=data_dir).table_path("objects")))
+    assert pl.read_parquet(copy)["object_key"].to_list() == ["walters:7"]
+    folders.put(str(copy.parent))
+
+
+def test_a_step_forked_by_multiprocessing_removes_its_copies_when_it_ends(
+    s3: S3Server, s3_data_dir: str
+) -> None:
+    # A step under shared.jobs.A_PROCESS_PER_STEP: forked by the forkserver, it ends in os._exit.
+    sink_lake(
+        pl.LazyFrame({"object_key": ["walters:7"]}),
+        str(Lakehouse(data_dir=s3_data_dir).table_path("objects")),
+    )
+    context = multiprocessing.get_context("forkserver")
+    folders = context.Queue()
+    step = context.Process(target=_read_in_a_step, args=(s3_data_dir, s3.env(), folders))
+    step.start()
+    folder = Path(folders.get(timeout=60))
+    step.join(timeout=60)
+    assert step.exitcode == 0
+    assert folder.name.startswith("lake-read-cache.")
+    assert not folder.exists()
 
 
 def test_local_paths_are_read_in_place(tmp_path: Path) -> None:
