@@ -27,6 +27,22 @@ class Clean(Protocol):
     def __call__(self, raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame: ...
 
 
+_RECORD_BY_RECORD: set[Clean] = set()
+
+
+def record_by_record(clean: Clean) -> Clean:
+    """Marks ``clean`` as reading each record alone (no rule compares records, each output row
+    comes from one input row): the harvest may then count its record issues a slice of records at
+    a time, in bounded memory (``harvest.parts.record_issues``), which gives the same rows.
+    tests/harvest/test_record_issues.py checks the mark on the shipped samples."""
+    _RECORD_BY_RECORD.add(clean)
+    return clean
+
+
+def reads_records_alone(clean: Clean) -> bool:
+    return clean in _RECORD_BY_RECORD
+
+
 @dataclass(frozen=True)
 class Frame:
     """One table a museum sends: its raw asset ``<museum>_<kind>_raw`` (built by the museum's

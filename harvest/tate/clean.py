@@ -10,6 +10,7 @@ years are the structured ones, else read from the ``date`` text ("born 1935").
 import polars as pl
 
 from shared.issues import pending_issues, plausible_or_null
+from shared.museum import record_by_record
 from transforms.agent_types import type_agents
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
@@ -66,6 +67,7 @@ def _images() -> pl.Expr:
     return pl.when(thumbnail.is_not_null()).then(pl.concat_list(image)).otherwise(pl.lit([]))
 
 
+@record_by_record
 def clean_tate_artworks(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     """One row per artwork (key ``object_key``) in ``transforms.model.OBJECT_SCHEMA``, its problems
     in ``issues`` (``latest_year``: the last plausible year, see ``shared.issues``)."""

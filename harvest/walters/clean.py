@@ -8,6 +8,7 @@ or agent in the shapes of ``transforms.model``; nested lists stay nested until t
 import polars as pl
 
 from shared.issues import COORDINATE_SENTINEL, NULLED, issue, pending_issues, with_issues
+from shared.museum import record_by_record
 from transforms.agent_types import type_agents
 from transforms.dates import parse_dates
 from transforms.dimensions import parse_dimensions
@@ -119,6 +120,7 @@ def _related() -> pl.Expr:
     return clean_fields(links, labels=["relation"])
 
 
+@record_by_record
 def clean_walters_objects(raw: pl.LazyFrame, *, latest_year: int) -> pl.LazyFrame:
     """One row per Walters object (key ``object_key``), conformed to ``transforms.model.OBJECT_SCHEMA``,
     its problems in ``issues`` (``latest_year``: the last plausible year, see ``shared.issues``).

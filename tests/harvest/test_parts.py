@@ -151,3 +151,31 @@ def test_parts_on_object_storage_give_the_same_table_and_leave_no_object(
         assert table.collect().equals(at_once.sort("id"))
         assert s3.keys(s3_data_dir.split("/")[2])  # the parts are objects of the lake's bucket
     assert s3.keys(s3_data_dir.split("/")[2]) == []
+
+
+@pytest.mark.slow
+def test_issues_found_a_slice_at_a_time_are_those_of_the_whole_table_for_each_clean_marked_so(
+    nightly_run: tuple[Path, dg.ExecuteInProcessResult],
+) -> None:
+    """Each clean marked as reading records alone (shared.museum.record_by_record), on its museum's
+    shipped sample as the nightly harvested it: slices of 37 records give the whole table's issues."""
+    from harvest.museums import MUSEUMS
+    from shared.issues import issue_rows
+    from shared.museum import reads_records_alone
+
+    lake = nightly_run[0] / "lake"
+    marked = []
+    for museum in MUSEUMS:
+        for frame, key in ((museum.objects, "object_key"), (museum.agents, "agent_key")):
+            if not reads_records_alone(frame.clean):
+                continue
+            marked.append(frame.raw(museum.name))
+            raw = pl.scan_parquet(lake / f"{frame.raw(museum.name)}.parquet")
+            number = "object_number" if key == "object_key" else None
+            whole = issue_rows(frame.clean(raw, latest_year=2026), key=key, number=number).collect()
+            sliced = parts.record_issues(
+                frame.clean, raw, key=key, number=number, latest_year=2026, slice_records=37
+            ).collect()
+            assert not whole.is_empty(), frame.raw(museum.name)  # the samples hold odd records
+            assert sliced.equals(whole), frame.raw(museum.name)
+    assert "walters_objects_raw" in marked, marked
