@@ -197,7 +197,8 @@ def _read_cache_folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="lake-read-cache."))
     # Removed at exit also by a process that multiprocessing forked (a step under the forkserver,
     # shared.jobs.A_PROCESS_PER_STEP): such a process ends in os._exit, which runs no atexit
-    # function, but runs multiprocessing's finalizers; in any other process they run at exit.
+    # function, but runs multiprocessing's finalizers; in any other process they run at exit. A
+    # finalizer runs only in the process that made it, so a forked child never removes its parent's.
     multiprocessing.util.Finalize(
         None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=0
     )

@@ -147,6 +147,34 @@ def test_a_step_forked_by_multiprocessing_removes_its_copies_when_it_ends(
     assert not folder.exists()
 
 
+# A process whose read cache exists forks a child that ends normally (sys.exit: exit handlers
+# and multiprocessing's finalizers run in it); prints the parent's cache folder after the child ended.
+FORK_AND_EXIT = """
+import os, sys
+from shared import storage
+folder = storage._read_cache_folder()
+child = os.fork()
+if child == 0:
+    sys.exit(0)
+os.waitpid(child, 0)
+print(folder, folder.exists())
+"""
+
+
+def test_a_child_forked_by_other_means_leaves_its_parent_s_copies_in_place() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_AND_EXIT],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    folder, exists = done.stdout.split()
+    assert Path(folder).name.startswith("lake-read-cache.")
+    assert exists == "True"  # the child's exit removed neither the folder nor what it holds
+
+
 def test_local_paths_are_read_in_place(tmp_path: Path) -> None:
     assert readable(storage_root(str(tmp_path)) / "objects.parquet") == str(tmp_path / "objects.parquet")
     lakehouse = Lakehouse(data_dir=str(tmp_path))
