@@ -59,7 +59,7 @@ class Check:
     fields: Mapping[str, pl.DataType] = field(default_factory=dict)
 
     def __call__(self, documents: Sequence[str]) -> tuple[bool, dict[str, Any]]:
-        batch = _batch(list(documents), schema({"check": self}), first_line=1)
+        batch = _batch([f"{d}\n".encode() for d in documents], schema({"check": self}), first_line=1)
         return self.judge(self.find(batch.lazy()).collect())
 
 
@@ -73,19 +73,20 @@ def schema(checks: Mapping[str, Check]) -> pl.Schema:
     return pl.Schema(fields)
 
 
-def _read(lines: Sequence[str], fields: pl.Schema) -> tuple[pl.DataFrame, str | None]:
-    """``lines`` decoded into ``fields``, and null; or an empty frame and why they do not decode."""
+def _read(lines: Sequence[bytes], fields: pl.Schema) -> tuple[pl.DataFrame, str | None]:
+    """``lines`` (each ending in a line break) decoded into ``fields``, and null; or an empty frame
+    and why they do not decode."""
     try:
-        decoded = pl.read_ndjson(io.BytesIO("\n".join(lines).encode()), schema=fields)
+        decoded = pl.read_ndjson(io.BytesIO(b"".join(lines)), schema=fields)
     except pl.exceptions.PolarsError as error:
         return fields.to_frame(), str(error).partition("\n")[0]
     # The reader skips a blank line: a batch with one has fewer rows than lines.
     return decoded, None if decoded.height == len(lines) else "a blank line, no document"
 
 
-def _decoded(lines: Sequence[str], fields: pl.Schema) -> pl.DataFrame:
-    """``lines`` decoded into ``fields``, a row a line, and ``problem``: null, or why the line is not a
-    document with those fields (its fields are then null)."""
+def _decoded(lines: Sequence[bytes], fields: pl.Schema) -> pl.DataFrame:
+    """``lines`` (each ending in a line break) decoded into ``fields``, a row a line, and
+    ``problem``: null, or why the line is not a document with those fields (its fields are then null)."""
     decoded, problem = _read(lines, fields)
     if problem is None:
         return decoded.with_columns(pl.lit(None, pl.String).alias(_PROBLEM))
@@ -98,14 +99,27 @@ def _decoded(lines: Sequence[str], fields: pl.Schema) -> pl.DataFrame:
     return pl.concat([_decoded(lines[:half], fields), _decoded(lines[half:], fields)])
 
 
-def _batch(lines: list[str], fields: pl.Schema, *, first_line: int) -> pl.DataFrame:
-    """A batch of ``lines`` (without their line ends), numbered from ``first_line``: ``line``,
-    ``document`` (the text), ``problem`` and the decoded ``fields``."""
+def _batch(lines: list[bytes], fields: pl.Schema, *, first_line: int) -> pl.DataFrame:
+    """A batch of ``lines`` (as read: bytes, with their line ends), numbered from ``first_line``:
+    ``line``, ``document`` (the text, without its line end), ``problem`` and the decoded ``fields``."""
+    if lines and not lines[-1].endswith(b"\n"):  # a file's last line may have no line end
+        lines = [*lines[:-1], lines[-1] + b"\n"]
     text = pl.DataFrame(
-        {_LINE: range(first_line, first_line + len(lines)), _DOCUMENT: lines},
-        schema={_LINE: pl.Int64, _DOCUMENT: pl.String},
+        {
+            _LINE: pl.int_range(first_line, first_line + len(lines), dtype=pl.Int64, eager=True),
+            _DOCUMENT: _text(lines).str.strip_suffix("\n"),
+        }
     )
     return text.hstack(_decoded(lines, fields).get_columns())
+
+
+def _text(lines: list[bytes]) -> pl.Series:
+    """``lines`` as text, decoded by Polars; where one is not UTF-8 (no JSON document is, and the
+    reader says so in its ``problem``), each decoded in Python, a byte it cannot read replaced."""
+    try:
+        return pl.Series(lines, dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.ComputeError:
+        return pl.Series([line.decode(errors="replace") for line in lines], dtype=pl.String)
 
 
 def read_documents(
@@ -114,10 +128,12 @@ def read_documents(
     """An NDJSON export as frames of ``batch`` lines: each line's number, text, ``problem`` and its
     ``fields`` (see :func:`schema`; by default the id alone)."""
     fields = fields or pl.Schema(_ID)
-    # A line is what ends in "\n": JSON text holds no raw line break (a "\r" between tokens is space).
-    with open(path, encoding="utf-8", newline="\n") as file:
+    # A line is what ends in "\n": JSON text holds no raw line break (a "\r" between tokens is
+    # space). Read as bytes, which the reader decodes: a batch's text is never joined and encoded
+    # again in Python (at 1M Linked Art objects, 3.5 GB, that took 13 s of the checks' 31 s).
+    with open(path, "rb") as file:
         first_line = 1
-        while lines := [line.removesuffix("\n") for line in itertools.islice(file, batch)]:
+        while lines := list(itertools.islice(file, batch)):
             yield _batch(lines, fields, first_line=first_line)
             first_line += len(lines)
 

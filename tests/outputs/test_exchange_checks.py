@@ -162,6 +162,19 @@ def test_a_mistyped_or_unreadable_document_fails_naming_its_line_and_id(tmp_path
     ]
 
 
+def test_a_line_that_is_not_utf8_fails_naming_its_line_and_the_rest_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "objects.ndjson"
+    lines = [_document(1, 1).encode(), b'{"id": "caf\xe9"}', _document(3, 2).encode()]
+    path.write_bytes(b"\n".join(lines))  # the last line without its line end, as a file may end
+    results = checks.check_written(path, checks.OBJECT_CHECKS, batch=2)
+    passed, metadata = results["documents_read"]
+    assert not passed and metadata["unreadable_documents"] == 1
+    (example,) = metadata["unreadable_documents/examples"]
+    assert example["line"] == 2 and example["start"] == '{"id": "caf\ufffd"}' and "Utf8" in example["problem"]
+    # The line after it, in the next batch, is still judged: it has two Primary Names.
+    assert _examples(results["one_primary_name"][1], "documents_without_one_primary_name", "line") == [2, 3]
+
+
 def test_a_missing_field_fails_its_check_naming_the_document() -> None:
     no_items = {key: value for key, value in _manifest(7).items() if key != "items"}
     passed, metadata = checks.canvases_sized([json.dumps(no_items)])
