@@ -261,6 +261,42 @@ def stage_floor_exports(lake: "UPath") -> None:
     shutil.rmtree(target)
 
 
+# Where floor_receive finds the loopback API (set by the nightly for its floors).
+RECEIVE_URL = "BENCH_WALTERS_API_URL"
+
+
+def stage_floor_receive(lake: "UPath") -> None:
+    # The raw records received once, as any harvest of this API must: every page fetched (the
+    # Walters resource's page size, as many pages at once as its concurrency) and its JSON decoded,
+    # nothing more (the harvest's floor).
+    import json as json_text
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from harvest.walters.api import WaltersApi
+
+    api = WaltersApi()
+    base, size = os.environ[RECEIVE_URL], api.page_size
+
+    def page(client: httpx.Client, number: int) -> dict[str, Any]:
+        query = {"apikey": "bench", "Page": number, "pageSize": size}
+        response = client.get(f"{base}/v1/objects", params=query, timeout=60)
+        response.raise_for_status()
+        return json_text.loads(response.content)
+
+    records, first = 0, 1
+    with httpx.Client() as client, ThreadPoolExecutor(api.concurrency) as pool:
+        while True:
+            numbers = range(first, first + api.concurrency)
+            bodies = list(pool.map(lambda number: page(client, number), numbers))
+            records += sum(len(body["Items"]) for body in bodies)
+            if not all(body["NextPage"] for body in bodies):
+                break
+            first += api.concurrency
+    (Path(str(lake.parent)) / "floor_receive.records").write_text(str(records))
+
+
 STAGES = {
     "clean": stage_clean,
     "enrich": stage_enrich,
@@ -270,11 +306,12 @@ STAGES = {
     "floor_copy": stage_floor_copy,
     "floor_duckdb": stage_floor_duckdb,
     "floor_exports": stage_floor_exports,
+    "floor_receive": stage_floor_receive,
 }
-# What the stage mode runs; the exports' floor is measured for the nightly only.
-STAGE_MODE = tuple(name for name in STAGES if name != "floor_exports")
 # The nightly's floors, measured on the lake and exports the nightly has just written.
 NIGHTLY_FLOORS = ("floor_copy", "floor_duckdb", "floor_exports")
+# What the stage mode runs; the exports' and the receiving floors are measured for the nightly only.
+STAGE_MODE = tuple(name for name in STAGES if name not in ("floor_exports", "floor_receive"))
 
 
 # --- the driver -----------------------------------------------------------------------------------
@@ -472,24 +509,29 @@ def step_figures(dagster_home: Path, samples: list[tuple[float, int]]) -> dict[s
 def nightly_run(objects: int, seed: int, cache: Path, *, multiprocess: bool) -> dict[str, Any]:
     """The ``nightly`` job launched over ``objects`` generated Walters objects served on loopback
     (in one process, or with ``multiprocess`` a process per step as docs/deploy.md launches it);
-    its wall time, peak RSS, step times and ratio to the floors measured on what it wrote."""
+    its wall time, peak RSS, step times and ratio to the floors measured on what it wrote, and to
+    those and the records received once from the same server (``floor_receive``)."""
     import polars as pl
 
     from shared.jobs import A_PROCESS_PER_STEP
 
     with tempfile.TemporaryDirectory(prefix="bench-nightly-", dir=cache) as name:
         tmp = Path(name)
+        lake = tmp / "data" / "lake"
         with walters_api(objects, seed) as url:
             env = nightly_env(tmp, url)
             run_config = A_PROCESS_PER_STEP if multiprocess else None
             wall, samples = launch_nightly(env, tmp / "nightly.log", run_config)
-        lake = tmp / "data" / "lake"
-        raw_rows = pl.scan_parquet(lake / "walters_objects_raw.parquet").select(pl.len()).collect().item()
-        if raw_rows != objects:
-            raise SystemExit(f"the nightly harvested {raw_rows} Walters objects of the {objects} served")
-        floors = measure(str(lake), tmp, 1, NIGHTLY_FLOORS)
+            raw_rows = pl.scan_parquet(lake / "walters_objects_raw.parquet").select(pl.len()).collect().item()
+            if raw_rows != objects:
+                raise SystemExit(f"the nightly harvested {raw_rows} Walters objects of the {objects} served")
+            floors = measure(str(lake), tmp, 1, (*NIGHTLY_FLOORS, "floor_receive"), {**env, RECEIVE_URL: url})
+        received = int((tmp / "data" / "floor_receive.records").read_text())
+        if received != objects:
+            raise SystemExit(f"floor_receive received {received} Walters objects of the {objects} served")
         steps = step_figures(tmp / "home", samples)
-    floor_total = sum(f["wall_s"] for f in floors.values())
+    floor_total = sum(floors[name]["wall_s"] for name in NIGHTLY_FLOORS)
+    with_receive = floor_total + floors["floor_receive"]["wall_s"]
     return {
         "objects": objects,
         "executor": "multiprocess" if multiprocess else "in_process",
@@ -497,6 +539,8 @@ def nightly_run(objects: int, seed: int, cache: Path, *, multiprocess: bool) -> 
         "peak_rss_mb": round(max(rss for _, rss in samples) / 2**20, 1),
         "floor_wall_s": round(floor_total, 3),
         "floor_ratio": round(wall / floor_total, 2),
+        "floor_with_receive_s": round(with_receive, 3),
+        "floor_ratio_with_receive": round(wall / with_receive, 2),
         "floors": floors,
         # What the steps do not account for: starting uv and Dagster, loading the definitions.
         "steps_total_s": round(sum(f["wall_s"] for f in steps.values()), 2),
@@ -507,7 +551,8 @@ def nightly_run(objects: int, seed: int, cache: Path, *, multiprocess: bool) -> 
 def print_nightly(nightly: dict[str, Any]) -> None:
     print(
         f"nightly over {nightly['objects']:,} objects ({nightly['executor']}): {nightly['wall_s']} s, peak RSS {nightly['peak_rss_mb']} MB "
-        f"(process tree), {nightly['floor_ratio']}x its floors ({nightly['floor_wall_s']} s)"
+        f"(process tree), {nightly['floor_ratio']}x its floors ({nightly['floor_wall_s']} s), "
+        f"{nightly['floor_ratio_with_receive']}x with the records received once ({nightly['floor_with_receive_s']} s)"
     )
     for step, figures in list(nightly["steps"].items())[:12]:
         print(f"  {step:<45} {figures['wall_s']:>8.2f} s {figures['peak_rss_mb']:>8.0f} MB")

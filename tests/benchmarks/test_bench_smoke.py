@@ -72,11 +72,18 @@ def test_bench_nightly_reports_the_run(tmp_path: Path, executor: str) -> None:
     assert nightly["executor"] == executor
     assert nightly["wall_s"] > 0
     assert nightly["peak_rss_mb"] > 0
-    assert set(nightly["floors"]) == {"floor_copy", "floor_duckdb", "floor_exports"}
+    floors = nightly["floors"]
+    assert set(floors) == {"floor_copy", "floor_duckdb", "floor_exports", "floor_receive"}
     assert nightly["floor_wall_s"] == pytest.approx(
-        sum(f["wall_s"] for f in nightly["floors"].values()), abs=1e-3
+        sum(floors[name]["wall_s"] for name in ("floor_copy", "floor_duckdb", "floor_exports")), abs=1e-3
     )
     assert nightly["floor_ratio"] == pytest.approx(nightly["wall_s"] / nightly["floor_wall_s"], abs=0.01)
+    # The records received once from the same server (the harvest's floor; it stops unless it
+    # received every object), then added to the floors in the second ratio.
+    assert floors["floor_receive"]["wall_s"] > 0
+    with_receive = nightly["floor_wall_s"] + floors["floor_receive"]["wall_s"]
+    assert nightly["floor_with_receive_s"] == pytest.approx(with_receive, abs=1e-3)
+    assert nightly["floor_ratio_with_receive"] == pytest.approx(nightly["wall_s"] / with_receive, abs=0.01)
     # Every step of the job, from the run's own events: the Walters harvest through the exports.
     steps = nightly["steps"]
     for step in ("walters_objects_raw", "walters_objects_clean", "objects", "published_outputs"):
