@@ -24,9 +24,11 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Sequence
+from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
 import polars as pl
+import pyarrow as pa
 from polars._typing import PolarsDataType  # a schema's dtype: pl.List(...) or pl.String
 
 from harvest.schemas import PROVENANCE_SCHEMA
@@ -125,14 +127,108 @@ def _unreadable(leaf: _Leaf) -> pl.Expr:
     )
 
 
+class _Misshapen(NamedTuple):
+    """A value not of its field's shape: its record's row, the field's path, the value as received."""
+
+    row: int
+    path: str
+    value: Any
+
+
+_CONTAINERS = frozenset({list, dict})
+_NONE = type(None)
+_EMPTY: dict[str, Any] = {}
+
+
+def _text_column(
+    values: list[Any], rows: list[int], dtype: PolarsDataType, path: str, misshapen: list[_Misshapen]
+) -> pa.Array:
+    """``values`` (received for the field at ``path``, one per record or list item of the records
+    at ``rows``; None where absent) as an Arrow array of ``_as_text(dtype)``. A value not of the
+    field's shape (a list or an object where text belongs, anything but a list where a list does,
+    anything but an object where an object does) is null, and added to ``misshapen``.
+
+    Built column by column, each a flat Python list read at C speed (Arrow, or Polars where a
+    leaf's values are not all text): Polars' frame constructor walks every nested record value by
+    value, 2-3x slower on the Walters records (docs/performance.md), and reads a misshapen value as
+    text ("{1}" for an object) or fails the whole batch on it."""
+    kinds = set(map(type, values))
+    if isinstance(dtype, pl.List):
+        shaped: set[type] = {list, _NONE}
+    elif isinstance(dtype, pl.Struct):
+        shaped = {dict, _NONE}
+    else:
+        shaped = kinds - _CONTAINERS
+    if not kinds <= shaped:
+        for i, value in enumerate(values):
+            if type(value) not in shaped:
+                misshapen.append(_Misshapen(rows[i], path, value))
+                values[i] = None
+        kinds = (kinds & shaped) | {_NONE}
+    absent = pa.array([value is None for value in values], pa.bool_()) if _NONE in kinds else None
+    if isinstance(dtype, pl.List):
+        lengths = [0 if value is None else len(value) for value in values]
+        items = [item for value in values if value is not None for item in value]
+        item_rows = [row for row, length in zip(rows, lengths, strict=True) for _ in range(length)]
+        inner = _text_column(items, item_rows, dtype.inner, f"{path}[]", misshapen)
+        offsets = pa.array([0, *accumulate(lengths)], pa.int64())
+        return pa.LargeListArray.from_arrays(offsets, inner, mask=absent)
+    if isinstance(dtype, pl.Struct):
+        records = [_EMPTY if value is None else value for value in values] if absent is not None else values
+        children = [
+            _text_column(
+                list(map(dict.get, records, repeat(f.name))), rows, f.dtype, f"{path}.{f.name}", misshapen
+            )
+            for f in dtype.fields
+        ]
+        return pa.StructArray.from_arrays(children, names=[f.name for f in dtype.fields], mask=absent)
+    if kinds <= {str, _NONE}:
+        return pa.array(values, pa.large_string())
+    # Numbers and booleans as Polars writes them as text; an integer beyond 128 bits in Python's digits.
+    try:
+        return pl.Series(values, dtype=pl.String, strict=False).to_arrow()
+    except OverflowError:
+        return pl.Series(
+            [str(v) if type(v) is int else v for v in values], dtype=pl.String, strict=False
+        ).to_arrow()
+
+
+def _as_received(
+    records: Sequence[dict[str, Any]], schema: pl.Schema
+) -> tuple[pl.DataFrame, list[_Misshapen]]:
+    """The records read as text (``_as_text``: every leaf a String, nesting kept) and the values
+    not of their field's shape, nulled (``_text_column``)."""
+    text_schema = pl.Schema({name: _as_text(dtype) for name, dtype in schema.items()})
+    rows, misshapen = list(range(len(records))), []
+    columns = [
+        _text_column(list(map(dict.get, records, repeat(name))), rows, dtype, name, misshapen)
+        for name, dtype in text_schema.items()
+    ]
+    frame = pl.DataFrame(pl.from_arrow(pa.Table.from_arrays(columns, names=list(text_schema))))
+    return frame.cast(text_schema), misshapen
+
+
+def _misshapen_issues(misshapen: list[_Misshapen], height: int) -> pl.Series:
+    """Per record, an ``unreadable_value`` issue for each field that held values not of its shape:
+    those values as received (JSON text, "; " between them), nulled."""
+    found: list[dict[str, dict[str, Any]]] = [{} for _ in range(height)]
+    for row, path, value in misshapen:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        listed = found[row].setdefault(
+            path, {"field": path, "rule": UNREADABLE_VALUE.name, "raw_value": None, "action": NULLED}
+        )
+        listed["raw_value"] = text if listed["raw_value"] is None else f"{listed['raw_value']}; {text}"
+    return pl.Series(RECEIVED_ISSUES, [list(issues.values()) for issues in found], dtype=pl.List(ISSUE))
+
+
 def read_records(records: Sequence[dict[str, Any]], schema: pl.Schema) -> pl.DataFrame:
     """The records as a frame of ``schema``, each value read as its field's type (type drift read,
-    see the module), plus ``harvest_issues``: the values that could not be read, nulled.
+    see the module), plus ``harvest_issues``: the values that could not be read, nulled (a value not
+    of its field's shape, a list where text belongs, among them).
 
     Vectorised: the records are read once as text; the leaves are counted in the whole frame, and
     only a leaf that lost values is looked at record by record."""
-    text_schema = pl.Schema({name: _as_text(dtype) for name, dtype in schema.items()})
-    text = pl.DataFrame(records, schema=text_schema, strict=False, orient="row" if not records else None)
+    text, misshapen = _as_received(records, schema)
     typed = text.select(_read(pl.col(name), dtype).alias(name) for name, dtype in schema.items())
     leaves = [leaf for name, dtype in schema.items() for leaf in _leaves(pl.col(name), dtype, name)]
     lost = []
@@ -140,9 +236,13 @@ def read_records(records: Sequence[dict[str, Any]], schema: pl.Schema) -> pl.Dat
         present = [leaf.flat.is_not_null().sum().alias(leaf.path) for leaf in leaves]
         before, after = text.select(present).row(0), typed.select(present).row(0)
         lost = [leaf for leaf, n, m in zip(leaves, before, after, strict=True) if n != m]
-    if not lost:  # the common case: every value read
-        return typed.with_columns(_NO_ISSUES.alias(RECEIVED_ISSUES))
-    issues = gather_issues(*(_unreadable(leaf) for leaf in lost))
+    issues = _NO_ISSUES
+    if lost:
+        issues = gather_issues(*(_unreadable(leaf) for leaf in lost))
+    if misshapen:
+        issues = pl.concat_list(_misshapen_issues(misshapen, text.height), issues)
+    if not lost and not misshapen:  # the common case: every value read
+        return typed.with_columns(issues.alias(RECEIVED_ISSUES))
     return typed.with_columns(text.select(issues.alias(RECEIVED_ISSUES)))
 
 

@@ -95,6 +95,50 @@ def test_a_value_that_cannot_be_read_is_nulled_and_listed_by_its_path_as_receive
     ]
 
 
+def test_a_value_not_of_its_fields_shape_is_nulled_and_listed_and_its_record_kept() -> None:
+    # Text where a list or an object belongs, a list or an object where text or a number does, at
+    # any depth: one such record in a batch neither fails the batch nor is read as text ("{1}").
+    records = [
+        {"id": 1, "title": ["A", "B"], "creators": {"id": 4}, "place": {"id": 5, "tags": "none"}},
+        {"id": 2, "title": "C", "year": {"y": 1900}, "creators": [{"id": 6}, "X", None, {"id": [7]}]},
+        {"id": 3, "title": "D", "place": [5]},
+        {"id": 4, "title": "E", "year": 1901, "creators": [{"id": 8, "name": "Y"}]},
+    ]
+    frame = read_records(records, SCHEMA)
+    assert frame["id"].to_list() == [1, 2, 3, 4]
+    assert frame["title"].to_list() == [None, "C", "D", "E"]
+    assert frame["year"].to_list() == [None, None, None, 1901]
+    assert frame["creators"].to_list() == [
+        None,
+        [{"id": 6, "name": None}, None, None, {"id": None, "name": None}],
+        None,
+        [{"id": 8, "name": "Y"}],
+    ]
+    assert frame["place"].to_list() == [{"id": 5, "tags": None}, None, None, None]
+    assert issues_of(frame) == [
+        [
+            ("title", "unreadable_value", '["A", "B"]', "nulled"),
+            ("creators", "unreadable_value", '{"id": 4}', "nulled"),
+            ("place.tags", "unreadable_value", '"none"', "nulled"),
+        ],
+        [
+            ("year", "unreadable_value", '{"y": 1900}', "nulled"),
+            ("creators[]", "unreadable_value", '"X"', "nulled"),
+            ("creators[].id", "unreadable_value", "[7]", "nulled"),
+        ],
+        [("place", "unreadable_value", "[5]", "nulled")],
+        [],
+    ]
+
+
+def test_numbers_too_large_for_their_field_are_nulled_and_listed_as_sent() -> None:
+    huge = 12345678901234567890123
+    frame = read_records([{"id": 1, "title": huge, "year": huge}, {"id": 2, "title": 7.5}], SCHEMA)
+    assert frame["title"].to_list() == [str(huge), "7.5"]
+    assert frame["year"].to_list() == [None, None]
+    assert issues_of(frame) == [[("year", "unreadable_value", str(huge), "nulled")], []]
+
+
 def test_the_sample_reads_as_it_did_and_its_numbers_sent_as_text_read_the_same(
     walters_raw: pl.LazyFrame,
 ) -> None:
