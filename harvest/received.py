@@ -4,8 +4,10 @@ problems (``shared.issues``), which cost the museum its night only when they are
 - **Type drift.** A value sent in another representation of its field's type is read as that value:
   a number sent as a numeric string (the Walters' ``ObjectID`` "12", a nested
   ``Creators[].CreatorID`` "345"), an integer as 3.0, a boolean as "true" or 1. A value that cannot
-  be read as its field's type (an integer "n/a") is nulled and listed: rule ``unreadable_value``,
-  action ``nulled``, the field named by its path (``Creators[].CreatorID``), the value as received.
+  be read as its field's type (an integer "n/a"), or is not of its field's shape (a list or an
+  object where text belongs, text where a list or an object does), is nulled and listed: rule
+  ``unreadable_value``, action ``nulled``, the field named by its path (``Creators[].CreatorID``),
+  the value as received (a list or an object as JSON text).
 - **Duplicate keys.** Copies of a record that are identical collapse into one (counted). Copies that
   differ are resolved by one rule, whatever order they came in: the newest where the source dates
   its records (the Art Institute's ``updated_at``: a record changed during the harvest, not a
@@ -182,15 +184,13 @@ def _text_column(
             for f in dtype.fields
         ]
         return pa.StructArray.from_arrays(children, names=[f.name for f in dtype.fields], mask=absent)
+    if int in kinds:  # an integer's digits, as Polars writes them, and at any size (Polars: 128 bits)
+        values = [str(value) if type(value) is int else value for value in values]
+        kinds = (kinds - {int}) | {str}
     if kinds <= {str, _NONE}:
         return pa.array(values, pa.large_string())
-    # Numbers and booleans as Polars writes them as text; an integer beyond 128 bits in Python's digits.
-    try:
-        return pl.Series(values, dtype=pl.String, strict=False).to_arrow()
-    except OverflowError:
-        return pl.Series(
-            [str(v) if type(v) is int else v for v in values], dtype=pl.String, strict=False
-        ).to_arrow()
+    # Floats and booleans as Polars writes them as text.
+    return pl.Series(values, dtype=pl.String, strict=False).to_arrow()
 
 
 def _as_received(

@@ -132,11 +132,12 @@ def test_a_value_not_of_its_fields_shape_is_nulled_and_listed_and_its_record_kep
 
 
 def test_numbers_too_large_for_their_field_are_nulled_and_listed_as_sent() -> None:
-    huge = 12345678901234567890123
-    frame = read_records([{"id": 1, "title": huge, "year": huge}, {"id": 2, "title": 7.5}], SCHEMA)
-    assert frame["title"].to_list() == [str(huge), "7.5"]
-    assert frame["year"].to_list() == [None, None]
-    assert issues_of(frame) == [[("year", "unreadable_value", str(huge), "nulled")], []]
+    huge, huger = 12345678901234567890123, 2**130  # beyond 64 bits; beyond Polars' 128
+    records = [{"id": 1, "title": huge, "year": huge}, {"id": 2, "title": 7.5}, {"id": 3, "title": huger}]
+    frame = read_records(records, SCHEMA)
+    assert frame["title"].to_list() == [str(huge), "7.5", str(huger)]
+    assert frame["year"].to_list() == [None, None, None]
+    assert issues_of(frame) == [[("year", "unreadable_value", str(huge), "nulled")], [], []]
 
 
 def test_the_sample_reads_as_it_did_and_its_numbers_sent_as_text_read_the_same(
