@@ -236,13 +236,11 @@ def read_records(records: Sequence[dict[str, Any]], schema: pl.Schema) -> pl.Dat
         present = [leaf.flat.is_not_null().sum().alias(leaf.path) for leaf in leaves]
         before, after = text.select(present).row(0), typed.select(present).row(0)
         lost = [leaf for leaf, n, m in zip(leaves, before, after, strict=True) if n != m]
-    issues = _NO_ISSUES
-    if lost:
-        issues = gather_issues(*(_unreadable(leaf) for leaf in lost))
+    if not lost and not misshapen:  # the common case: every value read
+        return typed.with_columns(_NO_ISSUES.alias(RECEIVED_ISSUES))
+    issues = gather_issues(*(_unreadable(leaf) for leaf in lost))
     if misshapen:
         issues = pl.concat_list(_misshapen_issues(misshapen, text.height), issues)
-    if not lost and not misshapen:  # the common case: every value read
-        return typed.with_columns(issues.alias(RECEIVED_ISSUES))
     return typed.with_columns(text.select(issues.alias(RECEIVED_ISSUES)))
 
 
