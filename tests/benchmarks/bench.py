@@ -55,8 +55,6 @@ if TYPE_CHECKING:
     import psutil
     from upath import UPath
 
-    from harvest.walters.replay import WaltersReplay
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -423,25 +421,12 @@ def walters_api(objects: int, seed: int) -> Generator[str]:
     """The base URL of a loopback Walters v1 API serving ``objects`` generated records (the raw
     lake's generator, tests/benchmarks/scale.py), in a thread of this process: outside the tree
     whose memory is measured."""
-    from tests.servers import serve
-
-    with serve(_encoded_walters(objects, seed)) as server:
-        yield server.url
-
-
-def _encoded_walters(objects: int, seed: int) -> "WaltersReplay":
-    """``WaltersReplay``'s list pages over the generated records, holding each record only as the
-    JSON text it serves (``WaltersReplay`` keeps the records too: at 1M, 15 GB in this process,
-    which left the nightly and its floors 8 GB of the machine's 23 for the page cache)."""
     from harvest.walters.replay import WaltersReplay
     from tests.benchmarks import scale
+    from tests.servers import serve
 
-    replay = WaltersReplay([])
-    by_id = sorted(
-        (r["ObjectID"], json.dumps(r, ensure_ascii=False)) for r in scale.iter_records(objects, seed)
-    )
-    replay._encoded = [text for _, text in by_id]  # as WaltersReplay encodes them, in ObjectID order
-    return replay
+    with serve(WaltersReplay(scale.iter_records(objects, seed))) as server:
+        yield server.url
 
 
 def nightly_env(tmp: Path, api_url: str) -> dict[str, str]:
